@@ -1,0 +1,1 @@
+"""Post-deploy verification of ElastiCache resources with boto3 (built in a later release)."""
