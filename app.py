@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""The CDK app: a network stack and the reference replication group, configured from context.
+
+Context keys (``cdk.json`` or ``-c key=value``), all optional:
+
+=====================  ==============================================================  ==================
+key                    meaning                                                         default
+=====================  ==============================================================  ==================
+account                AWS account to deploy to                                        the CLI's account
+region                 AWS region to deploy to                                         the CLI's region, else us-east-1
+stackPrefix            prefix of both stack names                                      ElastiCacheKit
+replicationGroupId     id of the replication group                                     app-redis
+subnetGroupName        name of its subnet group                                        app-redis-subnets
+parameterGroupName     name of its parameter group                                     app-redis7
+vpcId                  deploy into this existing VPC instead of a new network stack   (new VPC)
+clientSecurityGroupId  with vpcId: the application's security group allowed in        (none)
+vpcCidr                IPv4 range of the new VPC                                       10.0.0.0/16
+maxAzs                 zones of the new VPC, at least 2                                2
+nag                    run the cdk-nag packs on synth (true or false)                  true
+=====================  ==============================================================  ==================
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import aws_cdk as cdk
+
+from constructs_lib.errors import ElastiCacheValidationError, Issues
+from stacks.compliance import add_compliance_packs
+from stacks.network_stack import NetworkStack
+from stacks.replication_group_stack import ReplicationGroupStack
+
+T = TypeVar("T")
+
+
+class Context:
+    """Typed access to context values, which arrive as strings from ``-c`` or typed from cdk.json."""
+
+    def __init__(self, app: cdk.App) -> None:
+        self._app = app
+        self.issues = Issues("context")
+
+    def get(self, key: str, default: T, parse: Callable[[Any], T], allowed: str) -> T:
+        raw = self._app.node.try_get_context(key)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except ValueError:
+            self.issues.add(key, allowed, raw)
+            return default
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if str(raw).lower() in ("true", "false"):
+        return str(raw).lower() == "true"
+    raise ValueError(raw)
+
+
+def _int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    return int(raw)
+
+
+def build(app: cdk.App) -> cdk.App:
+    """Add our stacks to ``app`` as its context asks."""
+    ctx = Context(app)
+    account = ctx.get("account", os.environ.get("CDK_DEFAULT_ACCOUNT"), str, "an AWS account id")
+    region = ctx.get("region", os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), str, "an AWS region")
+    prefix = ctx.get("stackPrefix", "ElastiCacheKit", str, "a stack name prefix")
+    vpc_id = ctx.get("vpcId", None, str, "a VPC id")
+    client_sg_id = ctx.get("clientSecurityGroupId", None, str, "a security group id")
+    max_azs = ctx.get("maxAzs", 2, _int, "a whole number of at least 2")
+    cidr = ctx.get("vpcCidr", "10.0.0.0/16", str, "an IPv4 CIDR range")
+    nag = ctx.get("nag", True, _bool, "true or false")
+    replication_group_id = ctx.get("replicationGroupId", "app-redis", str, "a replication group id")
+    subnet_group_name = ctx.get("subnetGroupName", "app-redis-subnets", str, "a subnet group name")
+    parameter_group_name = ctx.get("parameterGroupName", "app-redis7", str, "a parameter group name")
+    if vpc_id is not None:
+        ctx.issues.require(account is not None, "account", "set when vpcId is set (a VPC lookup needs it)", account)
+    elif client_sg_id is not None:
+        ctx.issues.add("clientSecurityGroupId", "set only together with vpcId", client_sg_id)
+    ctx.issues.raise_if_any()
+
+    env = cdk.Environment(account=account, region=region)
+    network = None if vpc_id else NetworkStack(app, f"{prefix}-Network", env=env, cidr=cidr, max_azs=max_azs)
+    ReplicationGroupStack(
+        app,
+        f"{prefix}-ReplicationGroup",
+        env=env,
+        vpc=network.vpc if network else None,
+        vpc_id=vpc_id,
+        client_security_groups=[network.app_security_group] if network else [],
+        client_security_group_ids=[client_sg_id] if client_sg_id else [],
+        replication_group_id=replication_group_id,
+        subnet_group_name=subnet_group_name,
+        parameter_group_name=parameter_group_name,
+    )
+    if nag:
+        add_compliance_packs(app)
+    return app
+
+
+def main() -> int:
+    try:
+        build(cdk.App()).synth()
+    except ElastiCacheValidationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

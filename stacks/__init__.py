@@ -1,0 +1,1 @@
+"""Ready-to-deploy compositions of constructs_lib: the network and the reference replication group."""
