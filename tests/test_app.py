@@ -1,0 +1,130 @@
+"""app.py: context keys, their errors, the user's own VPC and the cdk-nag switch."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk.assertions import Template
+
+import app as cdk_app
+from constructs_lib import ElastiCacheValidationError, ValidationIssue
+from tests.conftest import new_app
+
+LOOKUP = {"vpcId": "vpc-0a1b2c3d4e5f60718", "account": "123456789012", "region": "eu-west-1"}
+
+
+def issues_of(**context: Any) -> tuple[ValidationIssue, ...]:
+    with pytest.raises(ElastiCacheValidationError) as raised:
+        cdk_app.build(new_app(**context))
+    return raised.value.issues
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [
+        ("maxAzs", "two", "a whole number of at least 2"),
+        ("maxAzs", True, "a whole number of at least 2"),
+        ("nag", "maybe", "true or false"),
+    ],
+)
+def test_malformed_context_values(key: str, value: object, allowed: str) -> None:
+    assert issues_of(**{key: value}) == (ValidationIssue("context", key, allowed, value),)
+
+
+def test_vpc_lookup_needs_an_account() -> None:
+    assert issues_of(vpcId="vpc-0a1b2c3d4e5f60718") == (
+        ValidationIssue("context", "account", "set when vpcId is set (a VPC lookup needs it)", None),
+    )
+
+
+def test_client_group_only_with_vpc_id() -> None:
+    assert issues_of(clientSecurityGroupId="sg-0123456789abcdef0") == (
+        ValidationIssue("context", "clientSecurityGroupId", "set only together with vpcId", "sg-0123456789abcdef0"),
+    )
+
+
+def test_too_few_zones_fail_in_the_network_stack() -> None:
+    assert issues_of(maxAzs="1") == (
+        ValidationIssue("ElastiCacheKit-Network", "max_azs", "at least 2 (Multi-AZ needs subnets in two zones)", 1),
+    )
+
+
+def test_names_and_environment_from_context() -> None:
+    app = cdk_app.build(
+        new_app(
+            stackPrefix="Team",
+            replicationGroupId="orders",
+            subnetGroupName="orders-net",
+            parameterGroupName="orders-params",
+            region="ap-south-1",
+            nag="false",
+        )
+    )
+    stacks = {child.node.id: child for child in app.node.children if isinstance(child, cdk.Stack)}
+    assert set(stacks) == {"Team-Network", "Team-ReplicationGroup"}
+    assert stacks["Team-Network"].region == "ap-south-1"
+    resources = Template.from_stack(stacks["Team-ReplicationGroup"]).to_json()["Resources"]
+    by_type = {r["Type"]: r["Properties"] for r in resources.values()}
+    assert by_type["AWS::ElastiCache::ReplicationGroup"]["ReplicationGroupId"] == "orders"
+    assert by_type["AWS::ElastiCache::ReplicationGroup"]["Tags"] == [{"Key": "Name", "Value": "orders"}]
+    assert by_type["AWS::ElastiCache::SubnetGroup"]["CacheSubnetGroupName"] == "orders-net"
+    assert by_type["AWS::ElastiCache::ParameterGroup"]["CacheParameterGroupName"] == "orders-params"
+
+
+def test_users_own_vpc_from_the_committed_lookup() -> None:
+    """The lookup result for this example VPC is committed in cdk.context.json, as CDK requires
+    for synthesizing offline; its private subnets are chosen, its public ones never."""
+    app = cdk_app.build(new_app(**LOOKUP, clientSecurityGroupId="sg-0123456789abcdef0"))
+    assert [child.node.id for child in app.node.children if isinstance(child, cdk.Stack)] == [
+        "ElastiCacheKit-ReplicationGroup"
+    ]
+    stack = app.node.find_child("ElastiCacheKit-ReplicationGroup")
+    assert isinstance(stack, cdk.Stack)
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    by_type = {r["Type"]: r["Properties"] for r in resources.values()}
+    assert by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"] == [
+        "subnet-0b000000000000000",
+        "subnet-0b100000000000000",
+        "subnet-0b200000000000000",
+    ]
+    assert by_type["AWS::ElastiCache::ReplicationGroup"]["PreferredCacheClusterAZs"] == ["eu-west-1a", "eu-west-1b"]
+    assert by_type["AWS::EC2::SecurityGroup"]["VpcId"] == "vpc-0a1b2c3d4e5f60718"
+    assert by_type["AWS::EC2::SecurityGroupIngress"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
+
+
+@pytest.mark.parametrize("nag", [True, False])
+def test_nag_switch(nag: bool) -> None:
+    """With the packs on, an unacknowledged finding fails synthesis in all four packs; off, it does not."""
+    app = cdk_app.build(new_app(nag=nag))
+    stack = app.node.find_child("ElastiCacheKit-ReplicationGroup")
+    assert isinstance(stack, cdk.Stack)
+    ec2.Vpc(stack, "NoFlowLogs", max_azs=2, nat_gateways=0, restrict_default_security_group=False)
+    if not nag:
+        assert {s.stack_name for s in app.synth().stacks} == {
+            "ElastiCacheKit-Network",
+            "ElastiCacheKit-ReplicationGroup",
+        }
+        return
+    with pytest.raises(RuntimeError, match="ValidationFailed") as raised:
+        app.synth()
+    report_path = re.search(r"found in: (\S+validation-report\.json)", str(raised.value))
+    assert report_path is not None
+    report = json.loads(Path(report_path.group(1)).read_text())
+    flagged = {
+        (plugin["pluginName"], violation["ruleName"])
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        if any(c["constructPath"].endswith("NoFlowLogs/Resource") for c in violation["violatingConstructs"])
+    }
+    assert {
+        ("AwsSolutions", "AwsSolutions-VPC7"),
+        ("HIPAA.Security", "HIPAA.Security-VPCFlowLogsEnabled"),
+        ("NIST.800.53.R5", "NIST.800.53.R5-VPCFlowLogsEnabled"),
+        ("PCI.DSS.321", "PCI.DSS.321-VPCFlowLogsEnabled"),
+    } <= flagged
