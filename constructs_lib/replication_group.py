@@ -93,7 +93,8 @@ class ReplicationGroup(CacheBase):
     :param snapshot_window: daily, UTC, outside the maintenance window. Default: the hour ending
         one hour before the maintenance window starts.
     :param backup_retention: whole days, 0-35; zero turns automatic backups off. Default: 15 days.
-    :param auto_minor_version_upgrade: Default: True.
+    :param auto_minor_version_upgrade: opt in to minor version upgrades, which ElastiCache offers
+        from Redis OSS 6.0 and on Valkey. Default: True where offered, unset otherwise.
     :param data_tiering: Default: True for r6gd nodes (which require it), False otherwise.
     :param removal_policy: on deletion and on replacement. Default: ``RemovalPolicy.SNAPSHOT``.
     """
@@ -127,7 +128,7 @@ class ReplicationGroup(CacheBase):
         maintenance_window: str = DEFAULT_MAINTENANCE_WINDOW,
         snapshot_window: str | None = None,
         backup_retention: Duration | None = None,
-        auto_minor_version_upgrade: bool = True,
+        auto_minor_version_upgrade: bool | None = None,
         data_tiering: bool | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.SNAPSHOT,
     ) -> None:
@@ -142,6 +143,7 @@ class ReplicationGroup(CacheBase):
         nodes = _check_topology(issues, replicas, failover, multi_az, node_type)
         tiering = _check_data_tiering(issues, node_type, data_tiering, engine_version)
         _check_encryption(issues, engine_version, transit_encryption, auth, at_rest_encryption, encryption_key)
+        auto_minor_version_upgrade = _check_minor_upgrades(issues, engine_version, auto_minor_version_upgrade)
         snapshot_window = _check_windows(issues, maintenance_window, snapshot_window)
         retention_days = _check_retention(issues, backup_retention)
         _check_names(issues, replication_group_id, description, port)
@@ -157,7 +159,6 @@ class ReplicationGroup(CacheBase):
         assert subnets is not None  # an unusable selection raised above
 
         self.engine_version = engine_version
-        self.port = port
         description = description or f"{engine_version.engine.value} replication group {self.node.path}"
 
         self.subnet_group = CacheSubnetGroup(
@@ -200,7 +201,8 @@ class ReplicationGroup(CacheBase):
             security_group_ids=[sg.security_group_id for sg in self.security_groups],
             cache_parameter_group_name=self.parameter_group.parameter_group_name,
             transit_encryption_enabled=tls,
-            transit_encryption_mode=transit_encryption.value if tls else None,
+            # Engines before Redis OSS 7.0 know no mode: TLS on there means TLS only.
+            transit_encryption_mode=transit_encryption.value if tls and _has_transit_modes(engine_version) else None,
             auth_token=auth.token_reference(self.auth_secret) if self.auth_secret else None,
             at_rest_encryption_enabled=at_rest_encryption,
             kms_key_id=self.encryption_key.key_arn if at_rest_encryption and self.encryption_key else None,
@@ -401,11 +403,30 @@ def _check_encryption(
     )
     if transit_encryption is TransitEncryption.PREFERRED and isinstance(engine_version, EngineVersion):
         issues.require(
-            engine_version.at_least(redis=(7, 0), valkey=(7, 2)),
+            _has_transit_modes(engine_version),
             "transit_encryption",
             "REQUIRED or DISABLED before Redis OSS 7.0 (PREFERRED mode needs 7.0 or later)",
             f"PREFERRED with {engine_version.name}",
         )
+
+
+def _has_transit_modes(engine_version: EngineVersion) -> bool:
+    return engine_version.at_least(redis=(7, 0), valkey=(7, 2))
+
+
+def _check_minor_upgrades(issues: Issues, engine_version: object, requested: bool | None) -> bool | None:
+    if not isinstance(engine_version, EngineVersion):
+        return requested
+    offered = engine_version.at_least(redis=(6, 0), valkey=(7, 2))
+    if requested is None:
+        return True if offered else None
+    issues.require(
+        offered or not requested,
+        "auto_minor_version_upgrade",
+        "unset or False before Redis OSS 6.0 (automatic minor upgrades start with 6.0)",
+        f"True with {engine_version.name}",
+    )
+    return requested
 
 
 def _check_windows(issues: Issues, maintenance_window: str, snapshot_window: str | None) -> str | None:

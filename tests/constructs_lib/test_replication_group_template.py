@@ -80,6 +80,8 @@ class Built:
         )
         self.client = ec2.SecurityGroup(stack, "Client", vpc=vpc, allow_all_outbound=False)
         self.tuned.connections.allow_default_port_from(self.client, "from client")
+        self.redis_6 = ReplicationGroup(stack, "Redis62", **{**common, "engine_version": EngineVersion.REDIS_6_2})
+        self.redis_5 = ReplicationGroup(stack, "Redis5", **{**common, "engine_version": EngineVersion.REDIS_5_0_6})
         self.shared_parameters = ParameterGroup(stack, "Shared", engine_version=EngineVersion.REDIS_7_1)
         self.redis = ReplicationGroup(
             stack,
@@ -375,3 +377,16 @@ def test_shared_parameter_group_and_physical_names(built: Built) -> None:
     assert subnet_group["Properties"]["CacheSubnetGroupName"] == "orders-subnets"
     shared = built.template.to_json()["Resources"][ref(built.shared_parameters)["Ref"]]
     assert shared["Properties"]["CacheParameterGroupFamily"] == "redis7"
+
+
+def test_tls_mode_only_where_the_engine_has_modes(built: Built) -> None:
+    props = built.props(built.redis_6)["Properties"]
+    assert props["TransitEncryptionEnabled"] is True
+    assert "TransitEncryptionMode" not in props
+    assert props["AutoMinorVersionUpgrade"] is True
+
+
+def test_minor_upgrades_only_where_offered(built: Built) -> None:
+    props = built.props(built.redis_5)["Properties"]
+    assert "AutoMinorVersionUpgrade" not in props
+    assert props["EngineVersion"] == "5.0.6"

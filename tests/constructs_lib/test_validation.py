@@ -199,6 +199,17 @@ def test_preferred_transit_needs_redis_7(sandbox: Sandbox) -> None:
     )
 
 
+def test_minor_upgrades_need_redis_6(sandbox: Sandbox) -> None:
+    expect(
+        sandbox,
+        "auto_minor_version_upgrade",
+        "unset or False before Redis OSS 6.0 (automatic minor upgrades start with 6.0)",
+        "True with REDIS_5_0_6",
+        engine_version=EngineVersion.REDIS_5_0_6,
+        auto_minor_version_upgrade=True,
+    )
+
+
 # --- windows and backups ----------------------------------------------------------------------
 
 WEEKLY = "'ddd:hh24:mi-ddd:hh24:mi' in UTC with ddd one of sun, mon, tue, wed, thu, fri, sat"
