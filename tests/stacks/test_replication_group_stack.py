@@ -13,6 +13,7 @@ from aws_cdk import Validations
 from aws_cdk.assertions import Template
 
 import app as cdk_app
+from constructs_lib import ElastiCacheValidationError
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
 from tests.conftest import logical_id, new_app
@@ -129,3 +130,17 @@ def test_acknowledgments_carry_reasons(built: Built) -> None:
         "NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled",
     }
     assert all(len(reason.split()) >= 30 for reason in acknowledged.values())
+
+
+def test_needs_exactly_one_of_vpc_and_vpc_id(built: Built) -> None:
+    with pytest.raises(ElastiCacheValidationError) as raised:
+        ReplicationGroupStack(new_app(), "Neither")
+    (issue,) = raised.value.issues
+    assert (issue.path, issue.prop, issue.allowed, issue.given) == (
+        "Neither",
+        "vpc, vpc_id",
+        "exactly one of the two",
+        (None, None),
+    )
+    with pytest.raises(ElastiCacheValidationError):
+        ReplicationGroupStack(new_app(), "Both", vpc=built.network.vpc, vpc_id="vpc-0a1b2c3d4e5f60718")
