@@ -1,1 +1,1 @@
-"""Post-deploy verification of ElastiCache resources with boto3 (built in a later release)."""
+"""Post-deploy verification of ElastiCache with boto3: checks, failover drills and drift."""
