@@ -1,0 +1,197 @@
+"""Failover drills: TestFailover one shard at a time, timed from ElastiCache's own events.
+
+ElastiCache reports a drill's progress only as events (kept 14 days), in this order:
+"Test Failover API called for node group X", "Failover from primary node A to replica node B
+completed" (for the cluster, then the group), "Recovering cache nodes B", "Finished recovery for
+cache nodes B". Time to failover runs from the first event to the second; time to recovery from
+the first to the last. At most 15 shards may be drilled per rolling 24 hours in an account and
+region, so the drill counts the API-called events of the past day before it starts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from postdeploy.aws import Aws, FatalAwsError, describe, fatal_cause
+
+SHARDS_PER_DAY = 15
+API_CALLED = "test failover api called for node group"
+FAILOVER_COMPLETED = "failover from primary node"
+RECOVERY_FINISHED = "finished recovery for cache nodes"
+
+Progress = Callable[[str, float, str], None]
+
+
+class DrillRefusedError(Exception):
+    """The drill would be unsafe or cannot run; nothing was started."""
+
+
+class DrillFailedError(Exception):
+    """ElastiCache rejected a TestFailover call."""
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    shard_id: str
+    primary: str
+    replicas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DrillPlan:
+    region: str
+    group_id: str
+    shards: tuple[ShardPlan, ...]
+    used_today: int
+
+    @property
+    def remaining_today(self) -> int:
+        return SHARDS_PER_DAY - self.used_today
+
+
+@dataclass
+class ShardResult:
+    shard_id: str
+    failover_seconds: float | None = None
+    recovery_seconds: float | None = None
+    outcome: str = "timed out"
+    events: list[tuple[float, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "shard": self.shard_id,
+            "time_to_failover_seconds": self.failover_seconds,
+            "time_to_recovery_seconds": self.recovery_seconds,
+            "outcome": self.outcome,
+            "events": [{"offset_seconds": offset, "message": message} for offset, message in self.events],
+        }
+
+
+def _call(what: str, operation: Callable[..., Any], **params: Any) -> Any:
+    try:
+        return operation(**params)
+    except Exception as error:
+        cause = fatal_cause(error)
+        if cause:
+            raise FatalAwsError(cause) from error
+        raise DrillFailedError(f"{what}: {describe(error)}") from error
+
+
+def plan(aws: Aws, region: str, group_id: str, shard: str | None, all_shards: bool, now: datetime) -> DrillPlan:
+    """Check that the drill is safe and allowed; refuse with the reason otherwise."""
+    client = aws.client("elasticache", region)
+    try:
+        (group,) = _call("DescribeReplicationGroups", client.describe_replication_groups, ReplicationGroupId=group_id)[
+            "ReplicationGroups"
+        ]
+    except DrillFailedError as error:
+        raise DrillRefusedError(str(error)) from error
+    name = f"replication group {group_id}"
+    if group.get("AutomaticFailover") != "enabled":
+        raise DrillRefusedError(f"{name}: AutomaticFailover is {group.get('AutomaticFailover', 'disabled')}")
+    if group.get("Status") != "available":
+        raise DrillRefusedError(f"{name}: status is {group.get('Status')}, not available")
+    shards = {g["NodeGroupId"]: g for g in group.get("NodeGroups", [])}
+    if shard is not None:
+        if shard not in shards:
+            raise DrillRefusedError(f"{name}: no shard {shard} (shards: {', '.join(sorted(shards))})")
+        selected = [shard]
+    elif all_shards or len(shards) == 1:
+        selected = sorted(shards)
+    else:
+        raise DrillRefusedError(f"{name} has {len(shards)} shards: pass --shard ID or --all-shards")
+    planned = []
+    for shard_id in selected:
+        members = shards[shard_id].get("NodeGroupMembers", [])
+        primary = [m["CacheClusterId"] for m in members if m.get("CurrentRole", "primary") == "primary"][:1]
+        replicas = tuple(m["CacheClusterId"] for m in members if m.get("CurrentRole") == "replica")
+        if not replicas or len(members) < 2:
+            raise DrillRefusedError(f"{name}: shard {shard_id} has no replica to fail over to")
+        planned.append(ShardPlan(shard_id, primary[0] if primary else members[0]["CacheClusterId"], replicas))
+    used = sum(
+        1
+        for event in _events(aws, region, now - timedelta(hours=24))
+        if event["Message"].lower().startswith(API_CALLED)
+    )
+    if len(planned) > SHARDS_PER_DAY - used:
+        raise DrillRefusedError(
+            f"{name}: {len(planned)} shard(s) requested, but only {max(SHARDS_PER_DAY - used, 0)} of "
+            f"{SHARDS_PER_DAY} test failovers remain in {region} for the past 24 hours"
+        )
+    return DrillPlan(region, group_id, tuple(planned), used)
+
+
+def _events(aws: Aws, region: str, start: datetime) -> list[dict[str, Any]]:
+    try:
+        events = aws.paginate("elasticache", region, "describe_events", "Events", StartTime=start)
+    except Exception as error:
+        cause = fatal_cause(error)
+        if cause:
+            raise FatalAwsError(cause) from error
+        raise DrillFailedError(f"DescribeEvents: {describe(error)}") from error
+    return sorted(events, key=lambda e: e["Date"])
+
+
+@dataclass
+class Clock:
+    """Wall time and sleeping, replaceable in tests."""
+
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    sleep: Callable[[float], None] = time.sleep
+
+
+def run(
+    aws: Aws,
+    drill: DrillPlan,
+    *,
+    progress: Progress,
+    timeout: float = 1800,
+    poll_interval: float = 15,
+    clock: Clock | None = None,
+) -> list[ShardResult]:
+    """Fail over each planned shard in turn and wait for its recovery before the next."""
+    clock = clock or Clock()
+    client = aws.client("elasticache", drill.region)
+    results = []
+    for shard in drill.shards:
+        started = clock.now()
+        result = ShardResult(shard.shard_id)
+        results.append(result)
+        _call(
+            f"TestFailover of shard {shard.shard_id}",
+            client.test_failover,
+            ReplicationGroupId=drill.group_id,
+            NodeGroupId=shard.shard_id,
+        )
+        progress(shard.shard_id, 0.0, "TestFailover accepted")
+        relevant = {drill.group_id, shard.primary, *shard.replicas}
+        seen: set[tuple[Any, str, str]] = set()
+        origin: datetime | None = None
+        while result.recovery_seconds is None and (clock.now() - started).total_seconds() < timeout:
+            clock.sleep(poll_interval)
+            # Events are stamped by ElastiCache; a minute of slack covers clock skew to this host.
+            for event in _events(aws, drill.region, started - timedelta(minutes=1)):
+                key = (event["Date"], event.get("SourceIdentifier", ""), event["Message"])
+                if key in seen or event.get("SourceIdentifier") not in relevant:
+                    continue
+                seen.add(key)
+                message = event["Message"]
+                lowered = message.lower()
+                if origin is None and lowered.startswith(API_CALLED):
+                    origin = event["Date"]
+                offset = (event["Date"] - (origin or started)).total_seconds()
+                result.events.append((offset, message))
+                progress(shard.shard_id, offset, message)
+                if lowered.startswith(FAILOVER_COMPLETED) and result.failover_seconds is None:
+                    result.failover_seconds = offset
+                elif lowered.startswith(RECOVERY_FINISHED):
+                    result.recovery_seconds = offset
+                    result.outcome = "recovered"
+        if result.recovery_seconds is None:
+            result.outcome = f"timed out after {timeout:.0f} s"
+            break
+    return results
