@@ -1,0 +1,167 @@
+"""End to end, as a user runs it: `elasticache-verify` as a process against moto's server."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postdeploy.aws import Aws
+from postdeploy.checks import ALL_CHECKS, Settings
+from postdeploy.model import ResourceKind, Status
+from postdeploy.runner import Targets, verify
+from tests.postdeploy.fleet import MOTO_GAPS, REGION, Variant, build_network, cli_env, create_fleet, reset
+
+FLEET_SIZE = 260
+VERIFY = Path(sys.executable).parent / "elasticache-verify"
+GROUP_CHECKS = [c.id for c in ALL_CHECKS if ResourceKind.REPLICATION_GROUP in c.kinds]
+
+
+class Fleet:
+    def __init__(self, endpoint: str) -> None:
+        reset(endpoint)
+        build_network(endpoint)
+        self.endpoint = endpoint
+        self.groups: dict[str, Variant] = create_fleet(endpoint, FLEET_SIZE)
+
+    def verify(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(VERIFY), *args], env=cli_env(self.endpoint), capture_output=True, text=True, timeout=600
+        )
+
+
+@pytest.fixture(scope="module")
+def fleet(moto_endpoint: str) -> Fleet:
+    return Fleet(moto_endpoint)
+
+
+@pytest.fixture(scope="module")
+def everything(fleet: Fleet) -> tuple[int, dict[str, Any]]:
+    result = fleet.verify("--all", "--region", REGION, "--format", "json")
+    assert result.stderr == ""
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_every_group_gets_every_check_with_the_expected_status(
+    fleet: Fleet, everything: tuple[int, dict[str, Any]]
+) -> None:
+    _, report = everything
+    by_group: dict[str, dict[str, dict[str, Any]]] = {}
+    for result in report["results"]:
+        if result["resource_type"] == "replication-group":
+            by_group.setdefault(result["resource_id"], {})[result["check_id"]] = result
+    assert set(by_group) == set(fleet.groups)
+    for group_id, variant in fleet.groups.items():
+        results = by_group[group_id]
+        assert sorted(results) == sorted(GROUP_CHECKS), group_id
+        statuses = {check: Status(r["status"]) for check, r in results.items()}
+        assert statuses == variant.statuses(), f"{group_id} ({variant.name})"
+        for check, result in results.items():
+            assert result["region"] == REGION
+            assert result["message"].startswith(f"replication group {group_id}: ")
+            if check in MOTO_GAPS:
+                assert MOTO_GAPS[check] in result["message"]
+
+
+def test_results_carry_the_documented_fields(everything: tuple[int, dict[str, Any]]) -> None:
+    _, report = everything
+    checks = {c.id: c for c in ALL_CHECKS}
+    for result in report["results"]:
+        assert set(result) == {
+            "resource_id",
+            "resource_type",
+            "region",
+            "check_id",
+            "title",
+            "severity",
+            "controls",
+            "status",
+            "message",
+        }
+        if result["check_id"] in checks:
+            check = checks[result["check_id"]]
+            assert (result["title"], result["severity"], result["controls"]) == (
+                check.title,
+                check.severity.value,
+                list(check.controls),
+            )
+    assert report["results"][0]["controls"] is not None
+
+
+def test_summary_counts_and_exit_code(fleet: Fleet, everything: tuple[int, dict[str, Any]]) -> None:
+    code, report = everything
+    expected: dict[str, int] = {s.value: 0 for s in Status}
+    for variant in fleet.groups.values():
+        for status in variant.statuses().values():
+            expected[status.value] += 1
+    # No standalone clusters exist; serverless and Global Datastore listings are not in moto.
+    expected["ERROR"] += 2
+    assert report["summary"] == expected
+    assert code == 1
+
+
+def test_unlistable_kinds_are_reported_not_hidden(everything: tuple[int, dict[str, Any]]) -> None:
+    _, report = everything
+    inventory = [r for r in report["results"] if r["check_id"] == "inventory"]
+    assert {(r["resource_type"], r["status"]) for r in inventory} == {
+        ("serverless-cache", "ERROR"),
+        ("global-datastore", "ERROR"),
+    }
+    assert all(r["message"].startswith("Describe") and "failed" in r["message"] for r in inventory)
+
+
+def test_one_secure_group_exits_zero_without_strict_errors(fleet: Fleet) -> None:
+    secure = next(group for group, variant in fleet.groups.items() if variant.name == "secure")
+    result = fleet.verify("--replication-group", secure, "--region", REGION)
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["STATUS", "SEVERITY", "REGION", "CHECK", "CONTROLS", "MESSAGE"]
+    assert lines[-1] == "12 PASS, 0 FAIL, 3 ERROR, 1 SKIP (16 results)"
+    strict = fleet.verify("--replication-group", secure, "--region", REGION, "--fail-on-error")
+    assert strict.returncode == 1
+
+
+def test_junit_to_a_file(fleet: Fleet, tmp_path: Path) -> None:
+    broken = next(group for group, variant in fleet.groups.items() if variant.name == "plaintext")
+    output = tmp_path / "report.xml"
+    result = fleet.verify("--replication-group", broken, "--format", "junit", "--output", str(output))
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+    root = ET.parse(output).getroot()
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("16", "3", "3", "1")
+    (suite,) = root
+    assert suite.get("name") == f"{REGION}/replication-group/{broken}"
+    failures = sorted(str(case.get("name")) for case in suite if case.find("failure") is not None)
+    assert failures == ["authentication", "encryption-in-transit", "tls-required"]
+
+
+def test_unknown_group_is_a_usage_error(fleet: Fleet) -> None:
+    result = fleet.verify("--replication-group", "does-not-exist")
+    assert result.returncode == 2
+    assert result.stderr == f"error: replication group does-not-exist not found in {REGION}\n"
+    assert result.stdout == ""
+
+
+def test_api_calls_grow_only_by_pages(fleet: Fleet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One paginated listing per kind, 100 items a page; nothing is fetched per group."""
+    for key, value in cli_env(fleet.endpoint).items():
+        monkeypatch.setenv(key, value)
+    aws = Aws()
+    results = verify(aws, Targets(regions=(REGION,), everything=True), Settings())
+    assert len(results) == FLEET_SIZE * len(GROUP_CHECKS) + 2
+    clusters = sum(1 + variant.settings.get("ReplicasPerNodeGroup", 1) for variant in fleet.groups.values())
+    assert dict(aws.calls) == {
+        "elasticache:DescribeReplicationGroups": math.ceil(FLEET_SIZE / 100),
+        "elasticache:DescribeCacheClusters": math.ceil(clusters / 100),
+        "elasticache:DescribeServerlessCaches": 1,
+        "elasticache:DescribeGlobalReplicationGroups": 1,
+        "elasticache:DescribeCacheSubnetGroups": 1,
+        "elasticache:DescribeCacheEngineVersions": 1,
+        "ec2:DescribeRouteTables": 1,
+    }
