@@ -9,12 +9,11 @@ Two measurements, each in alternating order so that all apps see the same machin
 Reported: the median wall time and the median peak memory of the whole process tree (CLI,
 Python and the jsii Node.js process), sampled every 5 ms with psutil.
 
-    make bench               # or: .venv/bin/python -m bench --rounds 9
+    make bench               # or: .venv/bin/python -m bench --only synth --rounds 9
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -131,20 +130,13 @@ def report(title: str, subjects: list[Subject]) -> None:
         print(f"  {subject.name:<44}{seconds:>9.2f}{peak:>10.0f}{seconds / base_s:>12.2f}{peak / base_mb:>14.2f}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=7, help="runs per app and measurement (default: 7)")
-    args = parser.parse_args()
-
+def run(rounds: int) -> None:
     subjects = [
         Subject("L1-only app (bench/l1_app.py)", ROOT / "bench" / "l1_app.py", {}),
         Subject("reference app, cdk-nag off (nag=false)", ROOT / "app.py", {"nag": False}),
         Subject("reference app as shipped (4 cdk-nag packs)", ROOT / "app.py", {}),
     ]
-    print(
-        f"Synthesis benchmark: median of {args.rounds} runs each, "
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
-    )
+    print(f"Synthesis benchmark: median of {rounds} runs each, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     for title, launch in (
         ("app process (CDK_OUTDIR, no CLI)", app_process),
         ("cdk synth (the aws-cdk CLI)", cdk_synth),
@@ -152,12 +144,7 @@ def main() -> int:
         measure(subjects[0], launch)  # warm-up: file cache and jsii's package cache; not counted
         for subject in subjects:
             subject.reset()
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             for subject in subjects:
                 measure(subject, launch)
         report(title, subjects)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
