@@ -240,39 +240,17 @@ class ReplicationGroup(CacheBase):
         auth_secret: secretsmanager.ISecret | None = None,
     ) -> CacheBase:
         """Reference a replication group created elsewhere, to grant and connect to it."""
-        return _ImportedReplicationGroup(
-            scope,
-            id,
-            replication_group_id=replication_group_id,
-            primary_endpoint_address=primary_endpoint_address,
-            port=port,
-            security_groups=security_groups,
-            reader_endpoint_address=reader_endpoint_address,
-            auth_secret=auth_secret,
+        imported = CacheBase(scope, id)
+        imported.cache_id = replication_group_id
+        imported.cache_arn = _replication_group_arn(imported, replication_group_id)
+        imported.primary_endpoint = CacheEndpoint(primary_endpoint_address, port)
+        imported.reader_endpoint = CacheEndpoint(reader_endpoint_address, port) if reader_endpoint_address else None
+        imported.auth_secret = auth_secret
+        imported.security_groups = list(security_groups)
+        imported._connections = ec2.Connections(
+            security_groups=imported.security_groups, default_port=ec2.Port.tcp(port)
         )
-
-
-class _ImportedReplicationGroup(CacheBase):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        replication_group_id: str,
-        primary_endpoint_address: str,
-        port: int,
-        security_groups: Sequence[ec2.ISecurityGroup],
-        reader_endpoint_address: str | None,
-        auth_secret: secretsmanager.ISecret | None,
-    ) -> None:
-        super().__init__(scope, id)
-        self.cache_id = replication_group_id
-        self.cache_arn = _replication_group_arn(self, replication_group_id)
-        self.primary_endpoint = CacheEndpoint(primary_endpoint_address, port)
-        self.reader_endpoint = CacheEndpoint(reader_endpoint_address, port) if reader_endpoint_address else None
-        self.auth_secret = auth_secret
-        self.security_groups = list(security_groups)
-        self._connections = ec2.Connections(security_groups=self.security_groups, default_port=ec2.Port.tcp(port))
+        return imported
 
 
 def _replication_group_arn(scope: Construct, replication_group_id: str) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import boto3
 from botocore.config import Config
@@ -23,6 +24,8 @@ from botocore.exceptions import (
     ProfileNotFound,
     ReadTimeoutError,
 )
+
+T = TypeVar("T")
 
 # Throttling and transient faults back off and retry (standard mode, 3 attempts unless
 # AWS_MAX_ATTEMPTS says otherwise); everything else surfaces.
@@ -43,6 +46,21 @@ _CREDENTIAL_ERROR_CODES = frozenset(
 
 class FatalAwsError(Exception):
     """No credentials, no region or no connection: nothing can be checked (exit code 2)."""
+
+
+class RequestError(Exception):
+    """One API call failed (access denied, not found ...); its message says which and why."""
+
+
+def guarded(what: str, call: Callable[[], T]) -> T:
+    """Run ``call``; errors that doom every call become FatalAwsError, others RequestError."""
+    try:
+        return call()
+    except Exception as error:
+        cause = fatal_cause(error)
+        if cause:
+            raise FatalAwsError(cause) from error
+        raise RequestError(f"{what}: {describe(error)}") from error
 
 
 def fatal_cause(error: Exception) -> str | None:
@@ -98,6 +116,15 @@ class Aws:
             # The stubs type each service by a literal name; this one is chosen at run time.
             self._clients[key] = self.session.client(service, region_name=region, config=RETRY_CONFIG)  # type: ignore[call-overload]
         return self._clients[key]
+
+    def stack_resources(self, stack: str, region: str) -> list[dict[str, Any]]:
+        """Every resource of a CloudFormation stack (raises RequestError when it cannot be read)."""
+        return guarded(
+            f"stack {stack} in {region}",
+            lambda: self.paginate(
+                "cloudformation", region, "list_stack_resources", "StackResourceSummaries", StackName=stack
+            ),
+        )
 
     def paginate(self, service: str, region: str, operation: str, key: str, **params: Any) -> list[dict[str, Any]]:
         """Every item of ``key`` over all pages of ``operation``."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from postdeploy.aws import Aws, FatalAwsError, describe, fatal_cause
+from postdeploy.aws import Aws, RequestError
 from postdeploy.inventory import CheckError, RegionInventory
 
 NOT_COMPARABLE = object()
@@ -145,14 +145,9 @@ def compare(aws: Aws, region: str, stack: str, template_path: Path) -> list[Diff
     except (OSError, ValueError) as error:
         raise DriftError(f"cannot read template {template_path}: {error}") from error
     try:
-        summaries = aws.paginate(
-            "cloudformation", region, "list_stack_resources", "StackResourceSummaries", StackName=stack
-        )
-    except Exception as error:
-        cause = fatal_cause(error)
-        if cause:
-            raise FatalAwsError(cause) from error
-        raise DriftError(f"stack {stack} in {region}: {describe(error)}") from error
+        summaries = aws.stack_resources(stack, region)
+    except RequestError as error:
+        raise DriftError(str(error)) from error
     physical_ids = {s["LogicalResourceId"]: s.get("PhysicalResourceId", "") for s in summaries}
     resolve = _Resolver(physical_ids)
     inventory = RegionInventory(aws, region)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from postdeploy.aws import Aws, FatalAwsError, describe, fatal_cause
+from postdeploy.aws import Aws, RequestError, guarded
 
 SHARDS_PER_DAY = 15
 API_CALLED = "test failover api called for node group"
@@ -73,12 +73,9 @@ class ShardResult:
 
 def _call(what: str, operation: Callable[..., Any], **params: Any) -> Any:
     try:
-        return operation(**params)
-    except Exception as error:
-        cause = fatal_cause(error)
-        if cause:
-            raise FatalAwsError(cause) from error
-        raise DrillFailedError(f"{what}: {describe(error)}") from error
+        return guarded(what, lambda: operation(**params))
+    except RequestError as error:
+        raise DrillFailedError(str(error)) from error
 
 
 def plan(aws: Aws, region: str, group_id: str, shard: str | None, all_shards: bool, now: datetime) -> DrillPlan:
@@ -126,13 +123,9 @@ def plan(aws: Aws, region: str, group_id: str, shard: str | None, all_shards: bo
 
 
 def _events(aws: Aws, region: str, start: datetime) -> list[dict[str, Any]]:
-    try:
-        events = aws.paginate("elasticache", region, "describe_events", "Events", StartTime=start)
-    except Exception as error:
-        cause = fatal_cause(error)
-        if cause:
-            raise FatalAwsError(cause) from error
-        raise DrillFailedError(f"DescribeEvents: {describe(error)}") from error
+    events = _call(
+        "DescribeEvents", lambda: aws.paginate("elasticache", region, "describe_events", "Events", StartTime=start)
+    )
     return sorted(events, key=lambda e: e["Date"])
 
 

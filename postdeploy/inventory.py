@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from postdeploy.aws import Aws, FatalAwsError, describe, fatal_cause
+from postdeploy.aws import Aws, RequestError, guarded
 from postdeploy.model import CacheResource, ResourceKind
 
 T = TypeVar("T")
@@ -34,12 +34,9 @@ class RegionInventory:
     def _once(self, key: str, what: str, fetch: Callable[[], T]) -> T:
         if key not in self._cache:
             try:
-                self._cache[key] = fetch()
-            except Exception as error:
-                cause = fatal_cause(error)
-                if cause:
-                    raise FatalAwsError(cause) from error
-                self._cache[key] = FetchError(f"{what} in {self.region} failed: {describe(error)}")
+                self._cache[key] = guarded(f"{what} in {self.region} failed", fetch)
+            except RequestError as error:
+                self._cache[key] = FetchError(str(error))
         value = self._cache[key]
         if isinstance(value, FetchError):
             raise value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from postdeploy.aws import Aws, FatalAwsError, describe, fatal_cause
+from postdeploy.aws import Aws, RequestError
 from postdeploy.checks import ALL_CHECKS, Check, Context, Settings
 from postdeploy.inventory import CheckError, FetchError, Inventories
 from postdeploy.model import CacheResource, ResourceKind, Result, Severity, Status
@@ -35,14 +35,9 @@ class Targets:
 def stack_targets(aws: Aws, stack: str, region: str) -> tuple[tuple[ResourceKind, str], ...]:
     """The ElastiCache resources of a CloudFormation stack, by kind and physical id."""
     try:
-        resources = aws.paginate(
-            "cloudformation", region, "list_stack_resources", "StackResourceSummaries", StackName=stack
-        )
-    except Exception as error:
-        cause = fatal_cause(error)
-        if cause:
-            raise FatalAwsError(cause) from error
-        raise TargetError(f"stack {stack} in {region}: {describe(error)}") from error
+        resources = aws.stack_resources(stack, region)
+    except RequestError as error:
+        raise TargetError(str(error)) from error
     return tuple(
         (STACK_RESOURCE_KINDS[r["ResourceType"]], r["PhysicalResourceId"])
         for r in resources

@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-from postdeploy.checks.base import Check, Context, Outcome, failed, passed
+from postdeploy.checks.base import Check, Context, Outcome, SettingCheck, failed, passed
 from postdeploy.model import CacheResource, ResourceKind, Severity
 
 
-class AutomaticFailover(Check):
+class AutomaticFailover(SettingCheck):
     id = "automatic-failover"
     title = "Automatic failover is enabled"
     severity = Severity.MEDIUM
     controls = ("ElastiCache.3",)
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
-
-    def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
-        state = resource.data.get("AutomaticFailover", "disabled")
-        if state == "enabled":
-            return passed(f"{resource.name}: AutomaticFailover is enabled")
-        return failed(f"{resource.name}: AutomaticFailover is {state}")
+    setting, wanted, default = "AutomaticFailover", "enabled", "disabled"
 
 
-class MultiAz(Check):
+class MultiAz(SettingCheck):
     id = "multi-az"
     title = "Multi-AZ is enabled"
     severity = Severity.MEDIUM
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
-
-    def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
-        state = resource.data.get("MultiAZ", "disabled")
-        if state == "enabled":
-            return passed(f"{resource.name}: MultiAZ is enabled")
-        return failed(f"{resource.name}: MultiAZ is {state}")
+    setting, wanted, default = "MultiAZ", "enabled", "disabled"
 
 
 class ShardReplicasAndZones(Check):

@@ -90,5 +90,19 @@ class Check:
         raise NotImplementedError
 
 
+class SettingCheck(Check):
+    """A check that one field of the API's description holds one value."""
+
+    setting: ClassVar[str]
+    wanted: ClassVar[object]
+    default: ClassVar[object]
+    """What ElastiCache means when it leaves the field out."""
+
+    def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
+        value = resource.data.get(self.setting, self.default)
+        shown = str(value).lower() if isinstance(value, bool) else value
+        return (passed if value == self.wanted else failed)(f"{resource.name}: {self.setting} is {shown}")
+
+
 def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from postdeploy.checks.base import Check, Context, Outcome, failed, passed, skipped, version_tuple
+from postdeploy.checks.base import Check, Context, Outcome, SettingCheck, failed, passed, skipped, version_tuple
 from postdeploy.inventory import CheckError
 from postdeploy.model import CacheResource, ResourceKind, Severity
 
 
-class EncryptionAtRest(Check):
+class EncryptionAtRest(SettingCheck):
     id = "encryption-at-rest"
     title = "Data is encrypted at rest"
     severity = Severity.MEDIUM
     controls = ("ElastiCache.4",)
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
-
-    def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
-        if resource.data.get("AtRestEncryptionEnabled"):
-            return passed(f"{resource.name}: AtRestEncryptionEnabled is true")
-        return failed(f"{resource.name}: AtRestEncryptionEnabled is false")
+    setting, wanted, default = "AtRestEncryptionEnabled", True, False
 
 
-class EncryptionInTransit(Check):
+class EncryptionInTransit(SettingCheck):
     id = "encryption-in-transit"
     title = "Connections are encrypted in transit (TLS)"
     severity = Severity.MEDIUM
     controls = ("ElastiCache.5",)
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
-
-    def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
-        if resource.data.get("TransitEncryptionEnabled"):
-            return passed(f"{resource.name}: TransitEncryptionEnabled is true")
-        return failed(f"{resource.name}: TransitEncryptionEnabled is false")
+    setting, wanted, default = "TransitEncryptionEnabled", True, False
 
 
 class TlsRequired(Check):

@@ -4,7 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.postdeploy.fleet import moto_server
+from postdeploy import cli
+from postdeploy.aws import Aws
+from tests.postdeploy.fleet import REGION, moto_server
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +14,15 @@ def moto_endpoint() -> Iterator[str]:
     """A real moto server on loopback, shared by the modules that reset it for their data."""
     with moto_server() as endpoint:
         yield endpoint
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Aws:
+    """The Aws the CLI commands will use, with fake credentials, so tests can stub its clients."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    instance = Aws()
+    monkeypatch.setattr(cli, "aws_factory", lambda profile: instance)
+    return instance

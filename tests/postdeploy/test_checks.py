@@ -18,6 +18,7 @@ from postdeploy.inventory import Inventories
 from postdeploy.model import ResourceKind, Status
 from postdeploy.runner import Targets, collect, run_checks
 from tests.postdeploy import stubs
+from tests.postdeploy.fleet import SECURE_GROUP, public_and_private_subnets
 
 REGION, OTHER_REGION = "us-east-1", "eu-west-1"
 
@@ -41,14 +42,7 @@ def network() -> Iterator[Network]:
         env.setenv("AWS_ACCESS_KEY_ID", "testing")
         env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         ec2 = boto3.client("ec2", region_name=REGION)
-        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-        public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24")["Subnet"]["SubnetId"]
-        gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
-        ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
-        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
-        ec2.associate_route_table(RouteTableId=table, SubnetId=public)
+        vpc, private, public = public_and_private_subnets(ec2, ("us-east-1a",))
 
         def group(name: str, permissions: list[dict[str, Any]]) -> str:
             group_id = str(ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"])
@@ -58,8 +52,8 @@ def network() -> Iterator[Network]:
 
         yield Network(
             vpc,
-            private,
-            public,
+            private[0],
+            public[0],
             group("closed", []),
             group(
                 "open", [{"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
@@ -137,26 +131,6 @@ def warm(inventories: Inventories, params: tuple[str, ...] = ("app-params",)) ->
         inventory.parameters(name)
 
 
-ALL_PASS = {
-    "backup-retention": Status.PASS,
-    "auto-minor-version-upgrade": Status.PASS,
-    "automatic-failover": Status.PASS,
-    "encryption-at-rest": Status.PASS,
-    "encryption-in-transit": Status.PASS,
-    "auth-token-before-redis-6": Status.SKIP,
-    "default-subnet-group": Status.PASS,
-    "authentication": Status.PASS,
-    "multi-az": Status.PASS,
-    "shard-replicas-zones": Status.PASS,
-    "customer-managed-key": Status.PASS,
-    "tls-required": Status.PASS,
-    "engine-version-supported": Status.PASS,
-    "eviction-policy": Status.PASS,
-    "private-subnets": Status.PASS,
-    "security-groups-not-open": Status.PASS,
-}
-
-
 def test_secure_replication_group_passes_everything(network: Network) -> None:
     aws = Aws()
     group = stubs.replication_group("secure", shards=3, replicas=2)
@@ -166,7 +140,7 @@ def test_secure_replication_group_passes_everything(network: Network) -> None:
         inventories = Inventories(aws)
         warm(inventories)
         results = results_of(aws, inventories, {ResourceKind.REPLICATION_GROUP})
-    assert statuses(results, "secure") == ALL_PASS
+    assert statuses(results, "secure") == SECURE_GROUP
     assert results[("secure", "shard-replicas-zones")].message == (
         "replication group secure: 3 shard(s), each with a replica in another zone"
     )

@@ -37,17 +37,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Aws:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_REGION", REGION)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    instance = Aws()
-    monkeypatch.setattr(cli, "aws_factory", lambda profile: instance)
-    return instance
-
-
 def physical_ids(template: Path) -> dict[str, str]:
     names = {
         "AWS::ElastiCache::ReplicationGroup": "app-redis",

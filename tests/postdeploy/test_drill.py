@@ -24,17 +24,6 @@ from tests.postdeploy.fleet import REGION, cli_env, client, reset
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Aws:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_REGION", REGION)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    instance = Aws()
-    monkeypatch.setattr(cli, "aws_factory", lambda profile: instance)
-    return instance
-
-
 def event(group: str, source: str, message: str, seconds: float) -> dict[str, Any]:
     return {
         "SourceIdentifier": source,
