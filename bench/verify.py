@@ -16,7 +16,7 @@ import time
 from postdeploy.aws import Aws
 from postdeploy.checks import Settings
 from postdeploy.runner import Targets, verify
-from tests.postdeploy.fleet import CREDENTIALS, REGION, build_network, create_fleet, moto_server, reset
+from tests.postdeploy.fleet import CREDENTIALS, REGION, moto_server, populate, reset
 
 SIZES = (100, 500, 1000)
 PAGE = 100
@@ -39,8 +39,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> None:
             for size in sizes:
                 reset(endpoint)
                 started = time.perf_counter()
-                build_network(endpoint)
-                create_fleet(endpoint, size)
+                populate(endpoint, size)
                 setup = time.perf_counter() - started
                 aws = Aws()
                 started = time.perf_counter()

@@ -191,20 +191,24 @@ def public_and_private_subnets(ec2: Any, zones: tuple[str, ...] = ZONES) -> tupl
     return vpc, private, public
 
 
-def build_network(endpoint: str) -> None:
+def populate(endpoint: str, size: int) -> dict[str, Variant]:
+    """The network and a fleet of ``size`` groups on a moto server; returns id -> variant."""
+    build_network(client("ec2", endpoint), client("elasticache", endpoint))
+    return create_fleet(client("elasticache", endpoint), size)
+
+
+def build_network(ec2: Any, elasticache: Any) -> None:
     """Private and public subnets and three cache subnet groups: private-cache, public-cache and
     one named default (over the public subnets)."""
-    _, private, public = public_and_private_subnets(client("ec2", endpoint))
-    elasticache = client("elasticache", endpoint)
+    _, private, public = public_and_private_subnets(ec2)
     for name, subnets in (("private-cache", private), ("public-cache", public), ("default", public)):
         elasticache.create_cache_subnet_group(
             CacheSubnetGroupName=name, CacheSubnetGroupDescription=name, SubnetIds=subnets
         )
 
 
-def create_fleet(endpoint: str, size: int) -> dict[str, Variant]:
+def create_fleet(elasticache: Any, size: int) -> dict[str, Variant]:
     """``size`` replication groups cycling through the variants; returns id -> variant."""
-    elasticache = client("elasticache", endpoint)
     fleet = {}
     for index in range(size):
         variant = VARIANTS[index % len(VARIANTS)]

@@ -16,7 +16,7 @@ from postdeploy.aws import Aws
 from postdeploy.checks import ALL_CHECKS, Settings
 from postdeploy.model import ResourceKind, Status
 from postdeploy.runner import Targets, verify
-from tests.postdeploy.fleet import MOTO_GAPS, REGION, Variant, build_network, cli_env, create_fleet, reset
+from tests.postdeploy.fleet import MOTO_GAPS, REGION, Variant, cli_env, populate, reset
 
 FLEET_SIZE = 260
 VERIFY = Path(sys.executable).parent / "elasticache-verify"
@@ -26,9 +26,8 @@ GROUP_CHECKS = [c.id for c in ALL_CHECKS if ResourceKind.REPLICATION_GROUP in c.
 class Fleet:
     def __init__(self, endpoint: str) -> None:
         reset(endpoint)
-        build_network(endpoint)
         self.endpoint = endpoint
-        self.groups: dict[str, Variant] = create_fleet(endpoint, FLEET_SIZE)
+        self.groups: dict[str, Variant] = populate(endpoint, FLEET_SIZE)
 
     def verify(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
