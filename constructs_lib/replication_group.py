@@ -140,6 +140,15 @@ class ReplicationGroup(CacheBase):
         multi_az = has_replica if multi_az is None else multi_az
 
         _check_types(issues, engine_version, transit_encryption, auth, removal_policy, eviction_policy)
+        flags = {
+            "at_rest_encryption": at_rest_encryption,
+            "multi_az": multi_az,
+            "automatic_failover": failover,
+            "data_tiering": data_tiering,
+            "auto_minor_version_upgrade": auto_minor_version_upgrade,
+        }
+        for prop, value in flags.items():
+            issues.require(value is None or isinstance(value, bool), prop, "True or False", value)
         nodes = _check_topology(issues, replicas, failover, multi_az, node_type)
         tiering = _check_data_tiering(issues, node_type, data_tiering, engine_version)
         _check_encryption(issues, engine_version, transit_encryption, auth, at_rest_encryption, encryption_key)

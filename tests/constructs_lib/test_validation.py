@@ -411,6 +411,13 @@ def test_closed_choices_are_typed(sandbox: Sandbox, prop: str, value: str, allow
     expect(sandbox, prop, allowed, value, **{prop: value})
 
 
+@pytest.mark.parametrize(
+    "prop", ["at_rest_encryption", "multi_az", "automatic_failover", "data_tiering", "auto_minor_version_upgrade"]
+)
+def test_switches_are_booleans(sandbox: Sandbox, prop: str) -> None:
+    expect(sandbox, prop, "True or False", "yes", **{prop: "yes"})
+
+
 def test_every_problem_reported_at_once(sandbox: Sandbox) -> None:
     path, error = build(
         sandbox, replicas=9, port=0, maintenance_window="sun:05:00-sun:05:10", replication_group_id="9lives"
