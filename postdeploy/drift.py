@@ -174,13 +174,11 @@ def compare(aws: Aws, region: str, stack: str, template_path: Path) -> list[Diff
 def _read_replication_group(
     inventory: RegionInventory, physical_id: str, props: dict[str, Any]
 ) -> dict[str, tuple[Any, Any]]:
-    groups = {g["ReplicationGroupId"]: g for g in inventory.replication_groups()}
-    group = groups.get(physical_id)
+    group = inventory.replication_groups().get(physical_id)
     if group is None:
         return {"resource": ("present", "missing")}
-    clusters = inventory.cache_clusters()
-    members = [clusters[c] for c in group.get("MemberClusters", []) if c in clusters]
-    return _replication_group(props, group, members)
+    inventory.cache_clusters()  # a failed listing raises here rather than comparing against nothing
+    return _replication_group(props, group, inventory.replication_group(group).members)
 
 
 def _read_parameter_group(
@@ -194,8 +192,7 @@ def _read_parameter_group(
 
 
 def _read_serverless(inventory: RegionInventory, physical_id: str, props: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    caches = {c["ServerlessCacheName"]: c for c in inventory.serverless_caches()}
-    cache = caches.get(physical_id)
+    cache = inventory.serverless_caches().get(physical_id)
     if cache is None:
         return {"resource": ("present", "missing")}
     return _serverless(props, cache)

@@ -104,11 +104,14 @@ def plan(aws: Aws, region: str, group_id: str, shard: str | None, all_shards: bo
     planned = []
     for shard_id in selected:
         members = shards[shard_id].get("NodeGroupMembers", [])
-        primary = [m["CacheClusterId"] for m in members if m.get("CurrentRole", "primary") == "primary"][:1]
         replicas = tuple(m["CacheClusterId"] for m in members if m.get("CurrentRole") == "replica")
         if not replicas or len(members) < 2:
             raise DrillRefusedError(f"{name}: shard {shard_id} has no replica to fail over to")
-        planned.append(ShardPlan(shard_id, primary[0] if primary else members[0]["CacheClusterId"], replicas))
+        primary = next(
+            (m["CacheClusterId"] for m in members if m.get("CurrentRole", "primary") == "primary"),
+            members[0]["CacheClusterId"],
+        )
+        planned.append(ShardPlan(shard_id, primary, replicas))
     used = sum(
         1
         for event in _events(aws, region, now - timedelta(hours=24))

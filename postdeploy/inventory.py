@@ -47,11 +47,14 @@ class RegionInventory:
 
     # --- ElastiCache ---------------------------------------------------------------------------
 
-    def replication_groups(self) -> list[dict[str, Any]]:
+    def replication_groups(self) -> dict[str, dict[str, Any]]:
         return self._once(
             "replication_groups",
             "DescribeReplicationGroups",
-            lambda: self._elasticache("describe_replication_groups", "ReplicationGroups"),
+            lambda: {
+                g["ReplicationGroupId"]: g
+                for g in self._elasticache("describe_replication_groups", "ReplicationGroups")
+            },
         )
 
     def cache_clusters(self) -> dict[str, dict[str, Any]]:
@@ -61,11 +64,13 @@ class RegionInventory:
             lambda: {c["CacheClusterId"]: c for c in self._elasticache("describe_cache_clusters", "CacheClusters")},
         )
 
-    def serverless_caches(self) -> list[dict[str, Any]]:
+    def serverless_caches(self) -> dict[str, dict[str, Any]]:
         return self._once(
             "serverless_caches",
             "DescribeServerlessCaches",
-            lambda: self._elasticache("describe_serverless_caches", "ServerlessCaches"),
+            lambda: {
+                c["ServerlessCacheName"]: c for c in self._elasticache("describe_serverless_caches", "ServerlessCaches")
+            },
         )
 
     def global_datastores(self) -> list[dict[str, Any]]:
@@ -149,16 +154,18 @@ class RegionInventory:
     def resources(self, kind: ResourceKind) -> list[CacheResource]:
         """All resources of ``kind`` in this region (raises FetchError when they cannot be listed)."""
         if kind is ResourceKind.REPLICATION_GROUP:
-            return [self.replication_group(data) for data in self.replication_groups()]
+            return [self.replication_group(data) for data in self.replication_groups().values()]
         if kind is ResourceKind.CACHE_CLUSTER:
-            grouped = {member for group in self.replication_groups() for member in group.get("MemberClusters", [])}
+            grouped = {
+                member for group in self.replication_groups().values() for member in group.get("MemberClusters", [])
+            }
             return [
                 CacheResource(kind, cluster_id, self.region, data)
                 for cluster_id, data in self.cache_clusters().items()
                 if cluster_id not in grouped and not data.get("ReplicationGroupId")
             ]
         if kind is ResourceKind.SERVERLESS_CACHE:
-            return [CacheResource(kind, d["ServerlessCacheName"], self.region, d) for d in self.serverless_caches()]
+            return [CacheResource(kind, name, self.region, d) for name, d in self.serverless_caches().items()]
         return [CacheResource(kind, d["GlobalReplicationGroupId"], self.region, d) for d in self.global_datastores()]
 
     def replication_group(self, data: Mapping[str, Any]) -> CacheResource:

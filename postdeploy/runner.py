@@ -47,8 +47,8 @@ def stack_targets(aws: Aws, stack: str, region: str) -> tuple[tuple[ResourceKind
 
 def collect(inventories: Inventories, targets: Targets) -> tuple[list[CacheResource], list[Result]]:
     """The resources to check, and ERROR results for kinds that could not be listed."""
-    wanted = set(targets.ids)
-    kinds = list(ResourceKind) if targets.everything else [k for k in ResourceKind if k in {k for k, _ in wanted}]
+    wanted_kinds = {kind for kind, _ in targets.ids}
+    kinds = list(ResourceKind) if targets.everything else [k for k in ResourceKind if k in wanted_kinds]
     resources: dict[tuple[ResourceKind, str], CacheResource] = {}
     errors: list[Result] = []
     for region in targets.regions:

@@ -81,8 +81,7 @@ class GlobalEncryptionConsistent(Check):
         differences = [f"{s} is {v} on the datastore" for s, v in expected.items() if not v]
         for member in members:
             region, group_id = member["ReplicationGroupRegion"], member["ReplicationGroupId"]
-            groups = {g["ReplicationGroupId"]: g for g in context.inventories[region].replication_groups()}
-            group = groups.get(group_id)
+            group = context.inventories[region].replication_groups().get(group_id)
             if group is None:
                 raise CheckError(f"{resource.name}: member {group_id} not found in {region}")
             differences += [

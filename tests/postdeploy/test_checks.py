@@ -408,5 +408,6 @@ def test_listings_follow_every_page(network: Network) -> None:
             expected = {"Marker": f"page-{number}"} if number else {}
             stubber.add_response("describe_replication_groups", response, expected)
         groups = Inventories(aws)[REGION].replication_groups()
-    assert [g["ReplicationGroupId"] for g in groups] == ["g00", "g01", "g10", "g11", "g20", "g21"]
+    assert list(groups) == ["g00", "g01", "g10", "g11", "g20", "g21"]
+    assert [g["ReplicationGroupId"] for g in groups.values()] == ["g00", "g01", "g10", "g11", "g20", "g21"]
     assert aws.calls["elasticache:DescribeReplicationGroups"] == 3
