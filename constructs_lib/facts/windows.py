@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from constructs_lib.facts.limits import MIN_WINDOW_MINUTES
+
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
-MINIMUM_WINDOW_MINUTES = 60
 
 _TIME = r"([01]\d|2[0-3]):([0-5]\d)"
 _DAY = "(" + "|".join(DAYS) + ")"
@@ -78,4 +79,4 @@ def format_daily(start_minute: int, minutes: int) -> str:
 
 def snapshot_window_before(maintenance: Window) -> str:
     """The default snapshot window: the hour that ends one hour before maintenance starts."""
-    return format_daily(maintenance.start - 2 * MINIMUM_WINDOW_MINUTES, MINIMUM_WINDOW_MINUTES)
+    return format_daily(maintenance.start - 2 * MIN_WINDOW_MINUTES, MIN_WINDOW_MINUTES)
