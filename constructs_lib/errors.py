@@ -1,26 +1,52 @@
 """Validation errors raised while the construct tree is built, before anything is synthesized.
 
-Every problem names where it is (the construct path), which property is wrong, what is allowed
-and the value that was given, so a user can fix it without reading our source or a jsii trace.
+Every problem carries a stable rule code (``constructs_lib.rules``) and names where it is (the
+construct path), which property is wrong, what is allowed and the value that was given, so a user
+can fix it without reading our source or a jsii trace.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+DEPLOY_TIME_VALUE = "a deploy-time value"
+"""How a token is shown as the value given: its encoded form (``${Token[TOKEN.12]}``) says nothing."""
+
+
+def show(value: object) -> str:
+    """A value as an error message shows it: constructs by path, tokens never as their encoding."""
+    if isinstance(value, str):
+        return DEPLOY_TIME_VALUE if "${Token[" in value or "#{Token[" in value else repr(value)
+    if isinstance(value, float) and abs(value) > 1e280:
+        return DEPLOY_TIME_VALUE  # how jsii encodes a number token
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.items()) + "}"
+    node = getattr(value, "node", None)
+    path = getattr(node, "path", None)
+    if isinstance(path, str):
+        return f"{type(value).__name__} {path or '(root)'}"
+    if hasattr(value, "name") and hasattr(type(value), "__members__"):  # an enum member
+        return f"{type(value).__name__}.{value.name}"
+    return f"a {type(value).__name__}"
 
 
 @dataclass(frozen=True)
 class ValidationIssue:
     """One invalid setting."""
 
+    code: str
     path: str
     prop: str
     allowed: str
     given: object
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.prop} must be {self.allowed}; got {self.given!r}"
+        return f"[{self.code}] {self.path}: {self.prop} must be {self.allowed}; got {show(self.given)}"
 
 
 class ElastiCacheValidationError(ValueError):
@@ -31,23 +57,6 @@ class ElastiCacheValidationError(ValueError):
         lines = "\n".join(f"  - {issue}" for issue in self.issues)
         super().__init__(f"Invalid ElastiCache configuration:\n{lines}")
 
-
-class Issues:
-    """Collects the problems of one construct so that all of them are reported together."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._found: list[ValidationIssue] = []
-
-    def add(self, prop: str, allowed: str, given: object) -> None:
-        self._found.append(ValidationIssue(self.path, prop, allowed, given))
-
-    def require(self, ok: bool, prop: str, allowed: str, given: object) -> bool:
-        """Record an issue unless ``ok``; returns ``ok`` so callers can skip dependent checks."""
-        if not ok:
-            self.add(prop, allowed, given)
-        return ok
-
-    def raise_if_any(self) -> None:
-        if self._found:
-            raise ElastiCacheValidationError(self._found)
+    @property
+    def codes(self) -> list[str]:
+        return [issue.code for issue in self.issues]
