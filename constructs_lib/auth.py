@@ -1,51 +1,105 @@
-"""How clients authenticate to a node-based cache.
+"""How clients authenticate to a Valkey / Redis OSS cache: an RBAC user group (the default where the
+engine has RBAC), an AUTH token, or an explicit none.
 
-The AUTH token lives in Secrets Manager and reaches the template only as a
-``{{resolve:secretsmanager:...}}`` dynamic reference, so no secret is ever written into a
-template, the cloud assembly or CloudFormation's console (cfn-lint W1011 checks the same).
+Every credential lives in Secrets Manager and reaches the template only as a
+``{{resolve:secretsmanager:...}}`` dynamic reference, so no secret is ever written into a template,
+the cloud assembly or CloudFormation's console (cfn-lint W1011 checks the same for tokens).
 """
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-# ElastiCache accepts 16-128 printable ASCII characters; the strictest source (the
-# CreateReplicationGroup API reference) allows only these special characters. ``/ " @ %`` and
-# spaces are forbidden everywhere.
-AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-"
-AUTH_TOKEN_EXCLUDED_CHARACTERS = "".join(c for c in string.punctuation if c not in AUTH_TOKEN_SPECIAL_CHARACTERS)
-AUTH_TOKEN_MIN_LENGTH = 16
-AUTH_TOKEN_MAX_LENGTH = 128
+from constructs_lib import nag, rules
+from constructs_lib.facts import acl
+from constructs_lib.facts.engines import ACL_CHANNELS, IAM_AUTH, RBAC, Engine, EngineVersion, parse_version
+from constructs_lib.facts.limits import AUTH_TOKEN_LENGTH, PASSWORD_LENGTH, SECRET_EXCLUDED_CHARACTERS
+from constructs_lib.users import IUser, IUserGroup, PasswordUser, UserAuthentication, UserGroup
+from constructs_lib.validation import Issues, has_attributes, is_token
+
+APPLICATION_USER_NAME = "app"
+
+
+def default_access_string(engine_version: EngineVersion) -> str:
+    """The generated application user's rules: every key, channel and command, as an AUTH token
+    gives (ElastiCache itself withholds its restricted commands). Narrow it with ``access_string``."""
+    return "on ~* &* +@all" if engine_version.supports(ACL_CHANNELS) else "on ~* +@all"
 
 
 class _Kind(Enum):
-    GENERATED = "generated"
-    FROM_SECRET = "from secret"
-    NONE = "none"
+    USER_GROUP = "user group"
+    GENERATED_TOKEN = "generated AUTH token"
+    TOKEN_FROM_SECRET = "AUTH token from a secret"
+    NONE = "no authentication"
+
+
+@dataclass(frozen=True)
+class AuthBinding:
+    """What a cache writes into its template for the chosen authentication."""
+
+    auth_token: str | None = None
+    user_group: IUserGroup | None = None
+    secret: secretsmanager.ISecret | None = None
+    iam_users: list[IUser] = field(default_factory=list)
+
+    @property
+    def user_group_ids(self) -> list[str] | None:
+        return [self.user_group.user_group_id] if self.user_group is not None else None
 
 
 @dataclass(frozen=True)
 class CacheAuth:
-    """Client authentication; build one with the static methods."""
+    """Client authentication; build one with the static methods.
+
+    Default for a cache: ``CacheAuth.user_group()`` on Valkey and Redis OSS 6.0+, else
+    ``CacheAuth.generated_token()``.
+    """
 
     kind: _Kind
-    length: int = 64
-    secret: secretsmanager.ISecret | None = None
-    json_field: str | None = None
+    length: object = 64
+    secret: object = None
+    json_field: object = None
+    group: object = None
+    user_name: object = APPLICATION_USER_NAME
+    access_string: object = None
+
+    @staticmethod
+    def user_group(
+        user_group: IUserGroup | None = None,
+        *,
+        user_name: str = APPLICATION_USER_NAME,
+        access_string: str | None = None,
+        password_length: int = 64,
+    ) -> CacheAuth:
+        """RBAC: the cache takes a user group (Valkey 7.2+, Redis OSS 6.0+, TLS on).
+
+        With no ``user_group``, a new group of the cache's engine holds one application user whose
+        password is generated into Secrets Manager (``cache.auth_secret``: JSON with ``username``
+        and ``password``), plus, for a ``redis`` group, a disabled ``default`` user.
+
+        :param user_group: an existing group (``UserGroup`` or ``UserGroup.from_user_group_id``).
+        :param user_name: the generated application user's name. Default: ``app``.
+        :param access_string: the generated user's ACL rules. Default: ``on ~* &* +@all`` (every key,
+            channel and command; ``on ~* +@all`` before Redis OSS 6.2, which has no channel rules).
+        :param password_length: 16-128. Default: 64.
+        """
+        return CacheAuth(
+            _Kind.USER_GROUP, length=password_length, group=user_group, user_name=user_name, access_string=access_string
+        )
 
     @staticmethod
     def generated_token(*, length: int = 64) -> CacheAuth:
-        """A random AUTH token generated into a new Secrets Manager secret (the default).
+        """A random AUTH token generated into a new Secrets Manager secret.
 
         :param length: 16-128 characters. Default: 64.
         """
-        return CacheAuth(_Kind.GENERATED, length=length)
+        return CacheAuth(_Kind.GENERATED_TOKEN, length=length)
 
     @staticmethod
     def token_from_secret(secret: secretsmanager.ISecret, *, json_field: str | None = None) -> CacheAuth:
@@ -54,48 +108,191 @@ class CacheAuth:
         The secret's value must follow ElastiCache's token rules (16-128 characters, special
         characters only from ``!&#$^<>-``); it is not readable at synth, so ElastiCache checks it.
         """
-        return CacheAuth(_Kind.FROM_SECRET, secret=secret, json_field=json_field)
+        return CacheAuth(_Kind.TOKEN_FROM_SECRET, secret=secret, json_field=json_field)
 
     @staticmethod
     def none() -> CacheAuth:
         """No authentication: any client that reaches the port can read and write. An explicit opt-out."""
         return CacheAuth(_Kind.NONE)
 
-    @property
-    def uses_token(self) -> bool:
-        return self.kind is not _Kind.NONE
-
-    @property
-    def is_generated(self) -> bool:
-        return self.kind is _Kind.GENERATED
+    @staticmethod
+    def default_for(engine_version: EngineVersion) -> CacheAuth:
+        return CacheAuth.user_group() if engine_version.supports(RBAC) else CacheAuth.generated_token()
 
     def describe(self) -> str:
         return self.kind.value
 
-    def create_secret(
-        self, scope: Construct, *, description: str, encryption_key: kms.IKey | None
-    ) -> secretsmanager.ISecret | None:
-        """The secret holding the token: the given one, a newly generated one, or ``None``."""
-        if self.kind is _Kind.FROM_SECRET:
-            return self.secret
-        if self.kind is _Kind.NONE:
-            return None
-        return secretsmanager.Secret(
-            scope,
-            "AuthToken",
-            description=description,
-            encryption_key=encryption_key,
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=self.length,
-                exclude_characters=AUTH_TOKEN_EXCLUDED_CHARACTERS,
-                include_space=False,
-            ),
-        )
+    @property
+    def creates_secret(self) -> bool:
+        """Whether binding generates a secret (which the cache's KMS key then encrypts)."""
+        return self.kind is _Kind.GENERATED_TOKEN or (self.kind is _Kind.USER_GROUP and self.group is None)
 
-    def token_reference(self, secret: secretsmanager.ISecret) -> str:
-        """The dynamic reference CloudFormation resolves at deploy time."""
-        return (
-            secret.secret_value_from_json(self.json_field).unsafe_unwrap()
-            if self.json_field
-            else (secret.secret_value.unsafe_unwrap())
+    # --- validation ------------------------------------------------------------------------------
+
+    def check(self, issues: Issues, engine_version: EngineVersion | None, tls: bool | None) -> None:
+        """Everything about this choice that can be known at synth, for a cache of ``engine_version``."""
+        if self.kind is _Kind.NONE:
+            return
+        if tls is False:
+            issues.add(
+                rules.AUTH_NEEDS_TLS,
+                "auth",
+                "CacheAuth.none() when transit_encryption is DISABLED (AUTH tokens and user groups need TLS)",
+                self.describe(),
+            )
+        if self.kind is _Kind.GENERATED_TOKEN:
+            low, high = AUTH_TOKEN_LENGTH
+            issues.whole(rules.SECRET_LENGTH, "auth.length", self.length, low, high, synth=True)
+        elif self.kind is _Kind.TOKEN_FROM_SECRET:
+            self._check_secret(issues)
+        else:
+            self._check_user_group(issues, engine_version)
+
+    def _check_secret(self, issues: Issues) -> None:
+        if self.secret is None:
+            issues.add(rules.MISSING, "auth.secret", "a secretsmanager.ISecret holding the AUTH token", None)
+        else:
+            issues.interface(
+                "auth.secret",
+                self.secret,
+                "a secretsmanager.ISecret (for an ARN, Secret.from_secret_complete_arn)",
+                "secret_arn",
+                "secret_value_from_json",
+            )
+        if self.json_field is not None and issues.text("auth.json_field", self.json_field):
+            issues.require(
+                rules.MISSING,
+                bool(self.json_field),
+                "auth.json_field",
+                "the name of a JSON field, or None to use the whole secret value",
+                self.json_field,
+            )
+
+    def _check_user_group(self, issues: Issues, engine_version: EngineVersion | None) -> None:
+        if engine_version is not None and not issues.require(
+            rules.ENGINE_FEATURE,
+            engine_version.supports(RBAC),
+            "auth",
+            f"an AUTH token or CacheAuth.none() on {engine_version.label} (user groups need {RBAC.requirement()})",
+            self.describe(),
+        ):
+            return
+        if self.group is not None:
+            if (
+                issues.require(
+                    rules.TYPE,
+                    isinstance(self.group, IUserGroup),
+                    "auth.user_group",
+                    "a user group (UserGroup, or UserGroup.from_user_group_id)",
+                    self.group,
+                )
+                and engine_version is not None
+            ):
+                assert isinstance(self.group, IUserGroup)
+                self._check_group_fits(issues, self.group, engine_version)
+            return
+        issues.text("auth.user_name", self.user_name, optional=False)
+        low, high = PASSWORD_LENGTH
+        issues.whole(rules.SECRET_LENGTH, "auth.password_length", self.length, low, high, synth=True)
+        if issues.text("auth.access_string", self.access_string) and self.access_string is not None and engine_version:
+            self._check_access_string(issues, "auth.access_string", self.access_string, engine_version)
+
+    def _check_group_fits(self, issues: Issues, group: IUserGroup, engine_version: EngineVersion) -> None:
+        """A Valkey cache takes valkey or redis groups; a Redis OSS cache only redis groups [EC:Clusters.RBAC]."""
+        if engine_version.engine is Engine.REDIS and group.engine is Engine.VALKEY:
+            issues.add(
+                rules.USER_GROUP_ENGINE,
+                "auth.user_group",
+                "a user group of engine redis for a Redis OSS cache",
+                group,
+            )
+        for user in group.users:
+            if user.access_string is not None:
+                self._check_access_string(
+                    issues, f"auth.user_group user {user.user_name}", user.access_string, engine_version
+                )
+            if user.authentication is UserAuthentication.IAM:
+                issues.require(
+                    rules.ENGINE_FEATURE,
+                    engine_version.supports(IAM_AUTH),
+                    "auth.user_group",
+                    f"password users only on {engine_version.label} (IAM users need {IAM_AUTH.requirement()})",
+                    user,
+                )
+
+    @staticmethod
+    def _check_access_string(issues: Issues, prop: str, text: object, engine_version: EngineVersion) -> None:
+        if not isinstance(text, str) or is_token(text):
+            return
+        found = acl.problems(
+            text,
+            channels=engine_version.supports(ACL_CHANNELS),
+            selectors=engine_version.engine is Engine.VALKEY or parse_version(engine_version.version) >= (7, 0),
         )
+        issues.require(rules.ACCESS_STRING, not found, prop, f"{acl.ACCESS_STRING_RULES} ({'; '.join(found)})", text)
+
+    # --- binding ---------------------------------------------------------------------------------
+
+    def bind(
+        self,
+        scope: Construct,
+        *,
+        engine_version: EngineVersion,
+        encryption_key: kms.IKey | None,
+        removal_policy: RemovalPolicy,
+        description: str,
+    ) -> AuthBinding:
+        """Create what this choice needs under ``scope``; call only after ``check`` passed."""
+        if self.kind is _Kind.NONE:
+            return AuthBinding()
+        if self.kind is _Kind.TOKEN_FROM_SECRET:
+            assert has_attributes(self.secret, "secret_arn")
+            secret: secretsmanager.ISecret = self.secret  # type: ignore[assignment]
+            field_name = str(self.json_field) if self.json_field else None
+            value = secret.secret_value_from_json(field_name) if field_name else secret.secret_value
+            return AuthBinding(auth_token=value.unsafe_unwrap(), secret=secret)
+        if self.kind is _Kind.GENERATED_TOKEN:
+            generated = secretsmanager.Secret(
+                scope,
+                "AuthToken",
+                description=f"AUTH token of {description}",
+                encryption_key=encryption_key,
+                generate_secret_string=secretsmanager.SecretStringGenerator(
+                    password_length=self.length,  # type: ignore[arg-type]
+                    exclude_characters=SECRET_EXCLUDED_CHARACTERS,
+                    include_space=False,
+                ),
+            )
+            generated.apply_removal_policy(removal_policy)
+            nag.acknowledge_token_rotation(generated)
+            return AuthBinding(auth_token=generated.secret_value.unsafe_unwrap(), secret=generated)
+        return self._bind_user_group(scope, engine_version, encryption_key, removal_policy)
+
+    def _bind_user_group(
+        self,
+        scope: Construct,
+        engine_version: EngineVersion,
+        encryption_key: kms.IKey | None,
+        removal_policy: RemovalPolicy,
+    ) -> AuthBinding:
+        if isinstance(self.group, IUserGroup):
+            users = self.group.users
+            password_users = [u for u in users if u.secret is not None and u.user_name != "default"]
+            return AuthBinding(
+                user_group=self.group,
+                secret=password_users[0].secret if password_users else None,
+                iam_users=[u for u in users if u.authentication is UserAuthentication.IAM],
+            )
+        engine = engine_version.engine
+        user = PasswordUser(
+            scope,
+            "ApplicationUser",
+            engine=engine,
+            user_name=str(self.user_name),
+            access_string=str(self.access_string or default_access_string(engine_version)),
+            password_length=self.length,  # type: ignore[arg-type]
+            encryption_key=encryption_key,
+            removal_policy=removal_policy,
+        )
+        group = UserGroup(scope, "UserGroup", engine=engine, users=[user], removal_policy=removal_policy)
+        return AuthBinding(user_group=group, secret=user.secret)

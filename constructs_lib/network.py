@@ -1,17 +1,19 @@
-"""Where a cache lives: a subnet group over private subnets and a closed security group."""
+"""Where a node-based cache lives: private subnets, a subnet group, a closed security group, and
+``connections`` that stay free of cross-stack cycles."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
-from aws_cdk import Token
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from constructs import Construct
+from jsii.errors import JSIIError
 
-from constructs_lib.errors import Issues
-
-_SUBNET_GROUP_NAME = re.compile(r"^[A-Za-z0-9-]{1,255}$")
+from constructs_lib import rules
+from constructs_lib.facts.names import safe_security_group_description
+from constructs_lib.validation import Issues, has_attributes
 
 
 def select_private_subnets(
@@ -28,20 +30,40 @@ def select_private_subnets(
         elif vpc.private_subnets:
             selection = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
         else:
-            issues.add("vpc", "a VPC with private subnets (isolated or with egress)", vpc.node.path)
+            issues.add(rules.NO_PRIVATE_SUBNETS, "vpc", "a VPC with private subnets (isolated or with egress)", vpc)
             return None
-    selected = vpc.select_subnets(
-        subnet_type=selection.subnet_type,
-        subnet_group_name=selection.subnet_group_name,
-        subnets=selection.subnets,
-        availability_zones=selection.availability_zones,
-        one_per_az=selection.one_per_az,
-        subnet_filters=selection.subnet_filters,
-    )
+    try:
+        selected = vpc.select_subnets(
+            subnet_type=selection.subnet_type,
+            subnet_group_name=selection.subnet_group_name,
+            subnets=selection.subnets,
+            availability_zones=selection.availability_zones,
+            one_per_az=selection.one_per_az,
+            subnet_filters=selection.subnet_filters,
+        )
+    except (JSIIError, RuntimeError) as error:
+        # CDK's own message says what the VPC has ("There are no 'Public' subnet groups in this VPC.
+        # Available types: Isolated"); we add which construct and property asked for it.
+        reason = str(error).split(": ", 1)[-1]
+        issues.add(rules.SUBNET_SELECTION, "vpc_subnets", f"a selection this VPC can satisfy ({reason})", selection)
+        return None
     public_ids = {subnet.subnet_id for subnet in vpc.public_subnets}
     public = [s.subnet_id for s in selected.subnets if s.subnet_id in public_ids]
-    issues.require(not public, "vpc_subnets", "private subnets only (no route to an internet gateway)", public)
-    issues.require(bool(selected.subnet_ids), "vpc_subnets", "a selection of at least one subnet", "no subnets")
+    issues.require(
+        rules.PUBLIC_SUBNETS,
+        not public,
+        "vpc_subnets",
+        "private subnets only (no route to an internet gateway)",
+        public,
+    )
+    if not issues.require(
+        rules.SUBNET_SELECTION,
+        bool(selected.subnet_ids),
+        "vpc_subnets",
+        "a selection of at least one subnet",
+        selection,
+    ):
+        return None
     return selected
 
 
@@ -54,14 +76,23 @@ def distinct_availability_zones(subnets: ec2.SelectedSubnets) -> list[str]:
     return zones
 
 
-def validate_subnet_group_name(name: str | None, issues: Issues) -> None:
-    if name is not None and not Token.is_unresolved(name):
-        issues.require(
-            bool(_SUBNET_GROUP_NAME.match(name)),
-            "subnet_group_name",
-            "1-255 letters, digits or hyphens",
-            name,
-        )
+def check_network_inputs(
+    issues: Issues,
+    vpc: object,
+    vpc_subnets: object,
+    security_groups: object,
+    port: object,
+) -> bool:
+    """Types of the network inputs every node-based kind takes; True when subnets can be selected."""
+    ok = issues.interface(
+        "vpc", vpc, "an ec2.IVpc (ec2.Vpc, or ec2.Vpc.from_lookup)", "vpc_id", "select_subnets", optional=False
+    )
+    subnets_ok = issues.instance("vpc_subnets", vpc_subnets, ec2.SubnetSelection, "an ec2.SubnetSelection")
+    issues.objects(
+        "security_groups", security_groups, "ec2.ISecurityGroup", "security_group_id", empty=rules.SECURITY_GROUPS
+    )
+    issues.whole(rules.PORT, "port", port, 1, 65535, what="a TCP port number", synth=True)
+    return ok and subnets_ok
 
 
 class CacheSubnetGroup(Construct):
@@ -77,17 +108,83 @@ class CacheSubnetGroup(Construct):
         subnet_group_name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        resource = elasticache.CfnSubnetGroup(
+        self.resource = elasticache.CfnSubnetGroup(
             self,
             "Resource",
             description=description,
             subnet_ids=subnets.subnet_ids,
             cache_subnet_group_name=subnet_group_name,
         )
-        self.subnet_group_name: str = resource.ref
+        self.subnet_group_name: str = self.resource.ref
 
 
 def closed_security_group(scope: Construct, id: str, *, vpc: ec2.IVpc, description: str) -> ec2.SecurityGroup:
-    """A security group with no ingress and no egress: a cache never opens connections itself,
-    and ingress is granted per client through ``connections``."""
-    return ec2.SecurityGroup(scope, id, vpc=vpc, description=description, allow_all_outbound=False)
+    """A security group with no ingress and no egress: a cache never opens connections itself, and
+    ingress is granted per client through ``connections``. The description is made safe for EC2
+    (its character set and 255 characters) rather than passed through."""
+    return ec2.SecurityGroup(
+        scope,
+        id,
+        vpc=vpc,
+        description=safe_security_group_description(description),
+        allow_all_outbound=False,
+    )
+
+
+def _stack_of(construct: object) -> Stack | None:
+    return Stack.of(construct) if has_attributes(construct, "node") else None  # type: ignore[arg-type]
+
+
+class CacheConnections(ec2.Connections):
+    """``connections`` of a cache, placing rules where they cannot make a cross-stack cycle.
+
+    CDK puts the rules of ``cache.connections.allow_from(client)`` into the cache's stack, which
+    then depends on the client's stack; a client that also reads the cache's endpoint depends on
+    the cache's stack: a cycle. So when the peer lives in another stack that the cache does not
+    build on, the rules go to the peer's stack, as ``client.connections.allow_to(cache)`` would
+    put them. Peers in stacks the cache builds on (the VPC's network stack, for example) keep the
+    default placement, in the cache's stack.
+
+    :param upstream: constructs the cache was built from (VPC, security groups, key ...); their
+        stacks are the ones the cache's stack depends on.
+    """
+
+    def __init__(
+        self,
+        *,
+        security_groups: Sequence[ec2.ISecurityGroup],
+        default_port: ec2.Port,
+        upstream: Sequence[object],
+    ) -> None:
+        super().__init__(security_groups=list(security_groups), default_port=default_port)
+        self._home = [s for s in (_stack_of(group) for group in security_groups) if s is not None]
+        self._upstream = [s for s in (_stack_of(item) for item in upstream) if s is not None]
+
+    def _downstream_groups(self, other: ec2.IConnectable) -> list[ec2.ISecurityGroup]:
+        """``other``'s security groups when all live in stacks the cache's stack does not build on."""
+        if not has_attributes(other, "connections") or not self._home:
+            return []
+        groups = list(other.connections.security_groups)
+        stacks = [_stack_of(group) for group in groups]
+        home = self._home[0]
+        known = {id(home), *(id(s) for s in self._upstream), *(id(s) for s in home.dependencies)}
+        if not groups or any(stack is None or id(stack) in known for stack in stacks):
+            return []
+        return groups
+
+    def allow_from(self, other: ec2.IConnectable, port_range: ec2.Port, description: str | None = None) -> None:
+        # Also reached from JavaScript when a client calls ``allow_to(cache)``: CDK then calls the
+        # cache's ``allowFrom``. Adding a rule twice is harmless: CDK keeps one rule per peer and port.
+        peers = self._downstream_groups(other)
+        if not peers:
+            super().allow_from(other, port_range, description)
+            return
+        for group in self.security_groups:
+            for peer in peers:
+                # remote_rule=True: CDK places the rule with the peer when the stacks differ.
+                group.add_ingress_rule(peer, port_range, description, True)
+                peer.add_egress_rule(group, port_range, description)
+
+    def allow_default_port_from(self, other: ec2.IConnectable, description: str | None = None) -> None:
+        assert self.default_port is not None
+        self.allow_from(other, self.default_port, description)

@@ -1,102 +1,95 @@
-"""A Valkey or Redis OSS replication group, secure and durable unless told otherwise."""
+"""A Valkey or Redis OSS replication group, secure and durable unless told otherwise.
+
+What is the group's own lives here: its topology (nodes, failover, Multi-AZ, zones), node types and
+data tiering, and the assembly of the ``AWS::ElastiCache::ReplicationGroup``. What every kind
+shares lives beside it: ``encryption``, ``auth``, ``backups``, ``network``, ``parameter_group``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from constructs_lib.auth import AUTH_TOKEN_MAX_LENGTH, AUTH_TOKEN_MIN_LENGTH, CacheAuth
-from constructs_lib.cache import CacheBase, CacheEndpoint
-from constructs_lib.engine import EngineVersion
-from constructs_lib.errors import Issues
-from constructs_lib.names import NAME_RULE, is_valid_name
+from constructs_lib import nag, rules
+from constructs_lib.auth import AuthBinding, CacheAuth
+from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_retention, check_windows
+from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature
+from constructs_lib.encryption import TransitEncryption, check_encryption, new_key, transit_encryption_mode
+from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
+from constructs_lib.facts import node_types
+from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, DATA_TIERING, Engine, EngineVersion
+from constructs_lib.facts.limits import MAX_REPLICAS
+from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
+from constructs_lib.facts.parameters import EvictionPolicy
 from constructs_lib.network import (
+    CacheConnections,
     CacheSubnetGroup,
+    check_network_inputs,
     closed_security_group,
     distinct_availability_zones,
     select_private_subnets,
-    validate_subnet_group_name,
 )
-from constructs_lib.node_type import NODE_TYPE_FORMAT, NodeType, parse_node_type
-from constructs_lib.parameter_group import EvictionPolicy, ParameterGroup
-from constructs_lib.windows import (
-    DAILY_FORMAT,
-    MINIMUM_WINDOW_MINUTES,
-    WEEKLY_FORMAT,
-    overlaps,
-    parse_daily,
-    parse_weekly,
-    snapshot_window_before,
-)
+from constructs_lib.parameter_group import IParameterGroup, ParameterGroup, check_parameters
+from constructs_lib.removal import FamilyRemoval
+from constructs_lib.users import IUser, IUserGroup
+from constructs_lib.validation import Issues, is_token
 
-DEFAULT_MAINTENANCE_WINDOW = "sun:05:00-sun:06:00"
-DEFAULT_BACKUP_RETENTION_DAYS = 15
-MAX_REPLICAS = 5
-MAX_BACKUP_RETENTION_DAYS = 35
+VALKEY_REDIS = (Engine.VALKEY, Engine.REDIS)
 
 
-class TransitEncryption(Enum):
-    """TLS between clients and the cache."""
-
-    REQUIRED = "required"
-    """Only TLS connections are accepted (the default)."""
-    PREFERRED = "preferred"
-    """TLS and plain connections are both accepted: only for migrating clients to TLS."""
-    DISABLED = "disabled"
-    """No TLS at all: an explicit opt-out that also rules out AUTH tokens."""
-
-
-class ReplicationGroup(CacheBase):
-    """An ``AWS::ElastiCache::ReplicationGroup`` (cluster mode disabled: one shard, a primary and
-    up to five replicas) with its subnet group, security group, parameter group, KMS key and AUTH
-    token secret.
+@documented_signature
+class ReplicationGroup(NodeCacheBase):
+    """An ``AWS::ElastiCache::ReplicationGroup`` (cluster mode disabled: one shard, a primary and up to
+    five replicas) with its subnet group, security group, parameter group, KMS key and credentials.
 
     Every setting is validated while the construct is built; all problems are raised together in
-    one ``ElastiCacheValidationError`` naming the construct path, the property, what is allowed
-    and the value given.
+    one ``ElastiCacheValidationError`` naming the rule code, the construct path, the property, what
+    is allowed and the value given.
 
     :param vpc: the VPC to place the cache in.
     :param engine_version: engine and version, for example ``EngineVersion.VALKEY_8_2``.
-    :param node_type: for example ``"cache.r7g.large"``.
-    :param replicas: read replicas besides the primary, 0-5. Default: 1.
+    :param node_type: for example ``"cache.r7g.large"``; must be offered in the stack's region.
+    :param replicas: read replicas besides the primary, 0-5; changes in place. Default: 1.
     :param port: Default: 6379.
-    :param vpc_subnets: Default: the VPC's isolated subnets, else its private subnets with
-        egress. Public subnets are refused.
+    :param vpc_subnets: Default: the VPC's isolated subnets, else its private subnets with egress.
+        Public subnets are refused.
     :param security_groups: Default: one new security group with no ingress and no egress.
     :param subnet_group_name: physical name of the new subnet group. Default: generated.
     :param replication_group_id: physical id. Default: generated by CloudFormation.
     :param description: Default: derived from the construct path.
-    :param auth: Default: ``CacheAuth.generated_token()``, a 64-character token in a new secret.
+    :param auth: ``CacheAuth.user_group()``, ``generated_token()``, ``token_from_secret(...)`` or
+        ``none()``. Default: a user group with a generated-password application user on Valkey and
+        Redis OSS 6.0+; a generated AUTH token before Redis OSS 6.0.
     :param transit_encryption: Default: ``TransitEncryption.REQUIRED``.
     :param at_rest_encryption: Default: True.
-    :param encryption_key: KMS key for data at rest and the generated token's secret.
-        Default: a new customer-managed key with rotation on.
+    :param encryption_key: KMS key for data at rest and the generated secrets. Default: a new
+        customer-managed key with rotation on.
     :param multi_az: Default: True when there is a replica.
     :param automatic_failover: Default: True when there is a replica.
-    :param preferred_availability_zones: one zone per node, primary first. Default: the nodes
-        spread round-robin over the zones of the selected subnets. ElastiCache fixes the zones at
-        creation, so changing ``replicas`` later changes this list and CloudFormation replaces the
-        group (the final snapshot of ``removal_policy`` keeps the data).
-    :param parameter_group: an existing ``ParameterGroup`` of the same family. Default: a new one
+    :param preferred_availability_zones: one zone per node, primary first. Default: none; with
+        Multi-AZ, ElastiCache spreads the nodes over the subnet group's zones. Zones are fixed at
+        creation (``PreferredCacheClusterAZs`` is create-only): once set, changing ``replicas``
+        changes the list and CloudFormation replaces the group.
+    :param parameter_group: an existing parameter group of the same family. Default: a new one
         built from ``eviction_policy``, ``reserved_memory_percent`` and ``parameters``.
     :param eviction_policy: Default: ``EvictionPolicy.VOLATILE_LRU``.
     :param reserved_memory_percent: Default: the engine's default.
-    :param parameters: further engine parameters.
+    :param parameters: further engine parameters, as strings.
     :param maintenance_window: weekly, UTC. Default: ``sun:05:00-sun:06:00``.
     :param snapshot_window: daily, UTC, outside the maintenance window. Default: the hour ending
         one hour before the maintenance window starts.
     :param backup_retention: whole days, 0-35; zero turns automatic backups off. Default: 15 days.
-    :param auto_minor_version_upgrade: opt in to minor version upgrades, which ElastiCache offers
-        from Redis OSS 6.0 and on Valkey. Default: True where offered, unset otherwise.
+    :param auto_minor_version_upgrade: Default: True where the engine offers it (Valkey, Redis OSS
+        6.0+), unset otherwise.
     :param data_tiering: Default: True for r6gd nodes (which require it), False otherwise.
-    :param removal_policy: on deletion and on replacement. Default: ``RemovalPolicy.SNAPSHOT``.
+    :param removal_policy: for the group and everything it creates (see ``constructs_lib.removal``).
+        Default: ``RemovalPolicy.SNAPSHOT``.
     """
 
     def __init__(
@@ -121,7 +114,7 @@ class ReplicationGroup(CacheBase):
         multi_az: bool | None = None,
         automatic_failover: bool | None = None,
         preferred_availability_zones: Sequence[str] | None = None,
-        parameter_group: ParameterGroup | None = None,
+        parameter_group: IParameterGroup | None = None,
         eviction_policy: EvictionPolicy | None = None,
         reserved_memory_percent: int | None = None,
         parameters: Mapping[str, str] | None = None,
@@ -134,85 +127,111 @@ class ReplicationGroup(CacheBase):
     ) -> None:
         super().__init__(scope, id)
         issues = Issues(self.node.path)
-        auth = CacheAuth.generated_token() if auth is None else auth
-        has_replica = isinstance(replicas, int) and replicas > 0
-        failover = has_replica if automatic_failover is None else automatic_failover
-        multi_az = has_replica if multi_az is None else multi_az
-
-        _check_types(issues, engine_version, transit_encryption, auth, removal_policy, eviction_policy)
-        flags = {
-            "at_rest_encryption": at_rest_encryption,
-            "multi_az": multi_az,
-            "automatic_failover": failover,
-            "data_tiering": data_tiering,
-            "auto_minor_version_upgrade": auto_minor_version_upgrade,
-        }
-        for prop, value in flags.items():
-            issues.require(value is None or isinstance(value, bool), prop, "True or False", value)
-        nodes = _check_topology(issues, replicas, failover, multi_az, node_type)
-        tiering = _check_data_tiering(issues, node_type, data_tiering, engine_version)
-        _check_encryption(issues, engine_version, transit_encryption, auth, at_rest_encryption, encryption_key)
-        auto_minor_version_upgrade = _check_minor_upgrades(issues, engine_version, auto_minor_version_upgrade)
-        snapshot_window = _check_windows(issues, maintenance_window, snapshot_window)
-        retention_days = _check_retention(issues, backup_retention)
-        _check_names(issues, replication_group_id, description, port)
-        validate_subnet_group_name(subnet_group_name, issues)
-        _check_parameter_group(
-            issues, engine_version, parameter_group, eviction_policy, reserved_memory_percent, parameters
+        version: EngineVersion | None = engine_version if isinstance(engine_version, EngineVersion) else None
+        issues.require(
+            rules.TYPE,
+            version is not None and version.engine in VALKEY_REDIS,
+            "engine_version",
+            "a Valkey or Redis OSS EngineVersion member, for example EngineVersion.VALKEY_8_2",
+            engine_version,
         )
-        subnets = select_private_subnets(vpc, vpc_subnets, issues)
-        zones = _placement(issues, subnets, nodes, multi_az, preferred_availability_zones)
-        if security_groups is not None:
-            issues.require(len(security_groups) > 0, "security_groups", "at least one security group", [])
+        if version is not None and version.engine not in VALKEY_REDIS:
+            version = None
+        vpc_ok = check_network_inputs(issues, vpc, vpc_subnets, security_groups, port)
+        if auth is not None and not isinstance(auth, CacheAuth):
+            issues.add(
+                rules.TYPE,
+                "auth",
+                "a CacheAuth: CacheAuth.user_group(), generated_token(), token_from_secret(secret) or none()",
+                auth,
+            )
+            auth = CacheAuth.none()
+        auth = auth or (CacheAuth.default_for(version) if version else CacheAuth.none())
+        check_encryption(issues, version, transit_encryption, at_rest_encryption, encryption_key)
+        tls = transit_encryption.enabled if isinstance(transit_encryption, TransitEncryption) else None
+        auth.check(issues, version, tls)
+        nodes, failover, multi_az = _check_topology(issues, replicas, automatic_failover, multi_az)
+        tiering = _check_node_type(issues, self, node_type, data_tiering, version, failover)
+        minor_upgrades = _check_minor_upgrades(issues, version, auto_minor_version_upgrade)
+        snapshot_window = check_windows(issues, maintenance_window, snapshot_window)
+        retention_days = check_retention(issues, backup_retention)
+        issues.name("replication_group_id", replication_group_id, REPLICATION_GROUP_ID)
+        issues.name("subnet_group_name", subnet_group_name, SUBNET_GROUP_NAME)
+        _check_description(issues, description)
+        _check_parameter_group(issues, version, parameter_group, eviction_policy, reserved_memory_percent, parameters)
+        issues.enum("removal_policy", removal_policy, RemovalPolicy)
+        issues.strings("preferred_availability_zones", preferred_availability_zones)
+        subnets = select_private_subnets(vpc, vpc_subnets, issues) if vpc_ok else None
+        _check_zones(issues, subnets, nodes, multi_az, preferred_availability_zones)
         issues.raise_if_any()
-        assert subnets is not None  # an unusable selection raised above
+        assert subnets is not None  # an unusable input raised above
+        assert version is not None
 
-        self.engine_version = engine_version
-        description = description or f"{engine_version.engine.value} replication group {self.node.path}"
+        removal = FamilyRemoval.of(removal_policy)
+        self.engine_version = version
+        self._port = port
+        self._nodes = nodes
+        description = description or f"{version.label} replication group {self.node.path}"
 
         self.subnet_group = CacheSubnetGroup(
             self, "SubnetGroup", subnets=subnets, description=description, subnet_group_name=subnet_group_name
         )
+        self.subnet_group.resource.apply_removal_policy(removal.others)
         if security_groups is None:
-            security_groups = [closed_security_group(self, "SecurityGroup", vpc=vpc, description=description)]
+            group = closed_security_group(
+                self, "SecurityGroup", vpc=vpc, description=f"ElastiCache replication group {self.node.id}"
+            )
+            group.apply_removal_policy(removal.others)
+            security_groups = [group]
         self.security_groups = list(security_groups)
-        self._connections = ec2.Connections(security_groups=self.security_groups, default_port=ec2.Port.tcp(port))
-        self.parameter_group = parameter_group or ParameterGroup(
+        if parameter_group is None:
+            parameter_group = ParameterGroup(
+                self,
+                "ParameterGroup",
+                engine_version=version,
+                eviction_policy=eviction_policy,
+                reserved_memory_percent=reserved_memory_percent,
+                parameters=parameters,
+                removal_policy=removal.others,
+            )
+        self.parameter_group: IParameterGroup = parameter_group
+
+        self.encryption_key: kms.IKey | None = encryption_key
+        if encryption_key is None and (at_rest_encryption or auth.creates_secret):
+            created_key = new_key(self, description)
+            created_key.apply_removal_policy(removal.key)
+            self.encryption_key = created_key
+        self._auth: AuthBinding = auth.bind(
             self,
-            "ParameterGroup",
-            engine_version=engine_version,
-            eviction_policy=eviction_policy or EvictionPolicy.VOLATILE_LRU,
-            reserved_memory_percent=reserved_memory_percent,
-            parameters=parameters,
+            engine_version=version,
+            encryption_key=self.encryption_key,
+            removal_policy=removal.others,
+            description=description,
+        )
+        self._connections = CacheConnections(
+            security_groups=self.security_groups,
+            default_port=ec2.Port.tcp(port),
+            upstream=[vpc, *self.security_groups, self.encryption_key, parameter_group, self._auth.user_group],
         )
 
-        needs_key = at_rest_encryption or auth.is_generated
-        self.encryption_key: kms.IKey | None = encryption_key or (
-            kms.Key(self, "Key", description=f"Encrypts {description}", enable_key_rotation=True) if needs_key else None
-        )
-        self.auth_secret: secretsmanager.ISecret | None = auth.create_secret(
-            self, description=f"AUTH token of {description}", encryption_key=self.encryption_key
-        )
-
-        tls = transit_encryption is not TransitEncryption.DISABLED
-        resource = elasticache.CfnReplicationGroup(
+        self.resource = elasticache.CfnReplicationGroup(
             self,
             "Resource",
             replication_group_description=description,
             replication_group_id=replication_group_id,
-            engine=engine_version.engine.value,
-            engine_version=engine_version.version,
+            engine=version.engine.value,
+            engine_version=version.version,
             cache_node_type=node_type,
             num_cache_clusters=nodes,
-            preferred_cache_cluster_a_zs=zones,
+            preferred_cache_cluster_a_zs=list(preferred_availability_zones) if preferred_availability_zones else None,
             port=port,
             cache_subnet_group_name=self.subnet_group.subnet_group_name,
             security_group_ids=[sg.security_group_id for sg in self.security_groups],
-            cache_parameter_group_name=self.parameter_group.parameter_group_name,
-            transit_encryption_enabled=tls,
-            # Engines before Redis OSS 7.0 know no mode: TLS on there means TLS only.
-            transit_encryption_mode=transit_encryption.value if tls and _has_transit_modes(engine_version) else None,
-            auth_token=auth.token_reference(self.auth_secret) if self.auth_secret else None,
+            cache_parameter_group_name=parameter_group.parameter_group_name,
+            transit_encryption_enabled=transit_encryption.enabled,
+            transit_encryption_mode=transit_encryption_mode(transit_encryption, version),
+            auth_token=self._auth.auth_token,
+            user_group_ids=self._auth.user_group_ids,
             at_rest_encryption_enabled=at_rest_encryption,
             kms_key_id=self.encryption_key.key_arn if at_rest_encryption and self.encryption_key else None,
             automatic_failover_enabled=failover,
@@ -220,21 +239,62 @@ class ReplicationGroup(CacheBase):
             preferred_maintenance_window=maintenance_window,
             snapshot_window=snapshot_window if retention_days else None,
             snapshot_retention_limit=retention_days,
-            auto_minor_version_upgrade=auto_minor_version_upgrade,
+            auto_minor_version_upgrade=minor_upgrades,
             data_tiering_enabled=tiering or None,
         )
-        resource.apply_removal_policy(removal_policy)
-        self.resource = resource
+        self.resource.apply_removal_policy(removal.cache)
+        if self._auth.user_group is not None:
+            nag.acknowledge_rbac_instead_of_token(self.resource)
+        self._id_given = replication_group_id
 
-        self.cache_id: str = resource.ref
-        self.replication_group_id = resource.ref
-        self.cache_arn: str = _replication_group_arn(self, resource.ref)
-        self.primary_endpoint = CacheEndpoint(
-            resource.attr_primary_end_point_address, Token.as_number(resource.attr_primary_end_point_port)
-        )
-        self.reader_endpoint: CacheEndpoint | None = CacheEndpoint(
-            resource.attr_reader_end_point_address, Token.as_number(resource.attr_reader_end_point_port)
-        )
+    # --- CacheBase ------------------------------------------------------------------------------
+
+    @property
+    def cache_id(self) -> str:
+        return self.resource.ref
+
+    @property
+    def replication_group_id(self) -> str:
+        return self.resource.ref
+
+    @property
+    def engine(self) -> Engine:
+        return self.engine_version.engine
+
+    @property
+    def _arn_resource_type(self) -> str:
+        return "replicationgroup"
+
+    def _endpoint_or_none(self) -> CacheEndpoint:
+        return CacheEndpoint(self.resource.attr_primary_end_point_address, self._port)
+
+    def _reader_endpoint_or_none(self) -> CacheEndpoint:
+        return CacheEndpoint(self.resource.attr_reader_end_point_address, self._port)
+
+    def _connections_or_none(self) -> ec2.Connections:
+        return self._connections
+
+    def _auth_secret_or_none(self) -> secretsmanager.ISecret | None:
+        return self._auth.secret
+
+    def _iam_user_arns(self) -> list[str]:
+        return [user.user_arn for user in self._auth.iam_users]
+
+    @property
+    def user_group(self) -> IUserGroup | None:
+        """The user group clients authenticate against, when the cache uses RBAC."""
+        return self._auth.user_group
+
+    @property
+    def member_cluster_ids(self) -> list[str]:
+        """``<id>-001`` ... one per node: ElastiCache's names for the group's member clusters."""
+        base = self._id_given.lower() if self._id_given and not is_token(self._id_given) else self.cache_id
+        return [f"{base}-{n:03d}" for n in range(1, self._nodes + 1)]
+
+    def _metric_dimension_sets(self) -> list[dict[str, str]]:
+        return [{"CacheClusterId": member} for member in self.member_cluster_ids]
+
+    # --- imports --------------------------------------------------------------------------------
 
     @staticmethod
     def from_replication_group_attributes(
@@ -242,301 +302,368 @@ class ReplicationGroup(CacheBase):
         id: str,
         *,
         replication_group_id: str,
-        primary_endpoint_address: str,
-        port: int,
-        security_groups: Sequence[ec2.ISecurityGroup],
+        endpoint_address: str | None = None,
         reader_endpoint_address: str | None = None,
+        port: int = 6379,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        engine: Engine | None = None,
         auth_secret: secretsmanager.ISecret | None = None,
-    ) -> CacheBase:
-        """Reference a replication group created elsewhere, to grant and connect to it."""
-        imported = CacheBase(scope, id)
-        imported.cache_id = replication_group_id
-        imported.cache_arn = _replication_group_arn(imported, replication_group_id)
-        imported.primary_endpoint = CacheEndpoint(primary_endpoint_address, port)
-        imported.reader_endpoint = CacheEndpoint(reader_endpoint_address, port) if reader_endpoint_address else None
-        imported.auth_secret = auth_secret
-        imported.security_groups = list(security_groups)
-        imported._connections = ec2.Connections(
-            security_groups=imported.security_groups, default_port=ec2.Port.tcp(port)
+        iam_users: Sequence[IUser] = (),
+        member_cluster_ids: Sequence[str] | None = None,
+        region: str | None = None,
+        account: str | None = None,
+    ) -> NodeCacheBase:
+        """Reference a replication group created elsewhere, to connect to it and grant access.
+
+        :param replication_group_id: its id.
+        :param endpoint_address: the primary (or, in cluster mode, configuration) endpoint's host.
+        :param reader_endpoint_address: the reader endpoint's host, if any.
+        :param port: Default: 6379.
+        :param security_groups: its security groups; without them ``connections`` raises.
+        :param engine: ``Engine.VALKEY`` or ``Engine.REDIS``, when known.
+        :param auth_secret: the secret clients read credentials from.
+        :param iam_users: IAM-authenticated users of its user group, for ``grant_connect``.
+        :param member_cluster_ids: its member clusters, for group-wide metrics.
+        :param region: its region, when not the importing stack's (a Global Datastore member).
+        :param account: its account, when not the importing stack's.
+        """
+        return _ImportedReplicationGroup(
+            scope,
+            id,
+            replication_group_id=replication_group_id,
+            endpoint_address=endpoint_address,
+            reader_endpoint_address=reader_endpoint_address,
+            port=port,
+            security_groups=security_groups,
+            engine=engine,
+            auth_secret=auth_secret,
+            iam_users=iam_users,
+            member_cluster_ids=member_cluster_ids,
+            region=region,
+            account=account,
         )
-        return imported
+
+    @staticmethod
+    def from_replication_group_id(
+        scope: Construct, id: str, replication_group_id: str, *, region: str | None = None, account: str | None = None
+    ) -> NodeCacheBase:
+        """Reference a replication group by id alone: enough for ``grant`` and its ARN."""
+        return ReplicationGroup.from_replication_group_attributes(
+            scope, id, replication_group_id=replication_group_id, region=region, account=account
+        )
 
 
-def _replication_group_arn(scope: Construct, replication_group_id: str) -> str:
-    return Stack.of(scope).format_arn(
-        service="elasticache",
-        resource="replicationgroup",
-        resource_name=replication_group_id,
-        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+class _ImportedReplicationGroup(NodeCacheBase):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        replication_group_id: str,
+        endpoint_address: str | None,
+        reader_endpoint_address: str | None,
+        port: int,
+        security_groups: Sequence[ec2.ISecurityGroup] | None,
+        engine: Engine | None,
+        auth_secret: secretsmanager.ISecret | None,
+        iam_users: Sequence[IUser],
+        member_cluster_ids: Sequence[str] | None,
+        region: str | None,
+        account: str | None,
+    ) -> None:
+        super().__init__(scope, id, region=region, account=account)
+        issues = Issues(self.node.path)
+        issues.name("replication_group_id", replication_group_id, REPLICATION_GROUP_ID, optional=False)
+        issues.text("endpoint_address", endpoint_address)
+        issues.text("reader_endpoint_address", reader_endpoint_address)
+        issues.whole(rules.PORT, "port", port, 1, 65535, what="a TCP port number", synth=False)
+        issues.objects(
+            "security_groups", security_groups, "ec2.ISecurityGroup", "security_group_id", empty=rules.SECURITY_GROUPS
+        )
+        issues.enum("engine", engine, Engine, optional=True)
+        issues.interface("auth_secret", auth_secret, "a secretsmanager.ISecret", "secret_arn")
+        issues.require(
+            rules.TYPE,
+            isinstance(iam_users, (list, tuple)) and all(isinstance(u, IUser) for u in iam_users),
+            "iam_users",
+            "a list of users (IamUser, or IamUser.from_user_id)",
+            iam_users,
+        )
+        issues.strings("member_cluster_ids", member_cluster_ids)
+        issues.text("region", region)
+        issues.text("account", account)
+        issues.raise_if_any()
+        self._id = replication_group_id
+        self._engine = engine
+        self._port = port
+        self._endpoint = CacheEndpoint(endpoint_address, port) if endpoint_address else None
+        self._reader = CacheEndpoint(reader_endpoint_address, port) if reader_endpoint_address else None
+        self._connections = (
+            ec2.Connections(security_groups=list(security_groups), default_port=ec2.Port.tcp(port))
+            if security_groups
+            else None
+        )
+        self._secret = auth_secret
+        self._iam_users = list(iam_users)
+        self._members = list(member_cluster_ids or [])
+
+    @property
+    def cache_id(self) -> str:
+        return self._id
+
+    @property
+    def engine(self) -> Engine | None:
+        return self._engine
+
+    @property
+    def _arn_resource_type(self) -> str:
+        return "replicationgroup"
+
+    def _endpoint_or_none(self) -> CacheEndpoint | None:
+        return self._endpoint
+
+    def _reader_endpoint_or_none(self) -> CacheEndpoint | None:
+        return self._reader
+
+    def _connections_or_none(self) -> ec2.Connections | None:
+        return self._connections
+
+    def _auth_secret_or_none(self) -> secretsmanager.ISecret | None:
+        return self._secret
+
+    def _iam_user_arns(self) -> list[str]:
+        return [user.user_arn for user in self._iam_users]
+
+    def _metric_dimension_sets(self) -> list[dict[str, str]]:
+        if not self._members:
+            raise _missing_members(self)
+        return [{"CacheClusterId": member} for member in self._members]
+
+
+def _missing_members(scope: Construct) -> Exception:
+    return ElastiCacheValidationError(
+        [
+            ValidationIssue(
+                rules.MISSING.code,
+                scope.node.path,
+                "member_cluster_ids",
+                "given when the group is imported, for metrics (a group has no group-level metric dimension)",
+                None,
+            )
+        ]
     )
 
 
-def _check_types(
+# --- the group's own rules ----------------------------------------------------------------------
+
+
+def _check_topology(
+    issues: Issues, replicas: object, automatic_failover: object, multi_az: object
+) -> tuple[int, bool, bool]:
+    """Replica count, failover and Multi-AZ; returns nodes, failover and Multi-AZ to write."""
+    counted = issues.whole(rules.REPLICAS, "replicas", replicas, 0, MAX_REPLICAS, synth=True)
+    failover_ok = issues.switch("automatic_failover", automatic_failover)
+    multi_az_ok = issues.switch("multi_az", multi_az)
+    has_replica = counted and isinstance(replicas, int) and replicas > 0
+    failover = bool(has_replica if automatic_failover is None or not failover_ok else automatic_failover)
+    multi = bool(has_replica if multi_az is None or not multi_az_ok else multi_az)
+    if counted and multi_az_ok and failover_ok:
+        if multi_az is True and not has_replica:
+            issues.add(
+                rules.MULTI_AZ_NEEDS_REPLICA,
+                "multi_az",
+                "False when there is no replica (Multi-AZ places a replica in another zone)",
+                multi_az,
+            )
+        if automatic_failover is True and not has_replica:
+            issues.add(
+                rules.FAILOVER_NEEDS_REPLICA,
+                "automatic_failover",
+                "False when there is no replica (failover promotes a replica)",
+                automatic_failover,
+            )
+        if multi and has_replica and automatic_failover is False:
+            issues.add(
+                rules.MULTI_AZ_NEEDS_FAILOVER,
+                "multi_az",
+                "False when automatic_failover is False (Multi-AZ needs automatic failover)",
+                multi,
+            )
+    nodes = replicas + 1 if counted and isinstance(replicas, int) else 1
+    return nodes, failover, multi
+
+
+def _check_node_type(
     issues: Issues,
-    engine_version: object,
-    transit_encryption: object,
-    auth: object,
-    removal_policy: object,
-    eviction_policy: object,
-) -> None:
-    issues.require(
-        isinstance(engine_version, EngineVersion),
-        "engine_version",
-        "an EngineVersion member: " + ", ".join(v.name for v in EngineVersion),
-        engine_version,
-    )
-    issues.require(
-        isinstance(transit_encryption, TransitEncryption),
-        "transit_encryption",
-        "a TransitEncryption member: " + ", ".join(t.name for t in TransitEncryption),
-        transit_encryption,
-    )
-    issues.require(
-        isinstance(auth, CacheAuth),
-        "auth",
-        "a CacheAuth: CacheAuth.generated_token(), CacheAuth.token_from_secret(secret) or CacheAuth.none()",
-        auth,
-    )
-    issues.require(isinstance(removal_policy, RemovalPolicy), "removal_policy", "a RemovalPolicy", removal_policy)
-    if eviction_policy is not None:
-        issues.require(
-            isinstance(eviction_policy, EvictionPolicy),
-            "eviction_policy",
-            "an EvictionPolicy member: " + ", ".join(p.name for p in EvictionPolicy),
-            eviction_policy,
-        )
-
-
-def _check_topology(issues: Issues, replicas: object, failover: bool, multi_az: bool, node_type: object) -> int:
-    """Validate replica count and failover settings; returns the number of nodes."""
+    scope: Construct,
+    node_type: object,
+    data_tiering: object,
+    version: EngineVersion | None,
+    failover: bool,
+) -> bool:
+    """Node type exists (in the stack's region when known), failover and data tiering fit it.
+    Returns whether data tiering is on."""
+    tiering_ok = issues.switch("data_tiering", data_tiering)
+    if not issues.text("node_type", node_type, optional=False) or is_token(node_type):
+        return bool(data_tiering) if tiering_ok else False
+    assert isinstance(node_type, str)
+    parsed = node_types.parse_node_type(node_type)
     if not issues.require(
-        type(replicas) is int and 0 <= replicas <= MAX_REPLICAS,
-        "replicas",
-        f"a whole number from 0 to {MAX_REPLICAS} (NumCacheClusters 1-6)",
-        replicas,
+        rules.NODE_TYPE_FORMAT, parsed is not None, "node_type", node_types.NODE_TYPE_FORMAT, node_type
     ):
-        return 1
-    assert isinstance(replicas, int)
-    issues.require(
-        not failover or replicas >= 1,
-        "automatic_failover",
-        "False when there is no replica (failover promotes a replica)",
-        failover,
-    )
-    issues.require(
-        not multi_az or failover,
-        "multi_az",
-        "False unless automatic_failover is True (Multi-AZ needs automatic failover)",
-        multi_az,
-    )
-    parsed = parse_node_type(node_type) if isinstance(node_type, str) else None
-    if issues.require(parsed is not None, "node_type", NODE_TYPE_FORMAT, node_type):
-        assert parsed is not None
+        return False
+    assert parsed is not None
+    stack_region = Stack.of(scope).region
+    region = None if Token.is_unresolved(stack_region) else stack_region
+    offered = node_types.offered(region)
+    if node_type not in offered:
+        same_family = node_types.closest(node_type, region)
+        where = f"in {region}" if region in node_types.regions() else "in any region"
+        hint = f": {', '.join(same_family)}" if same_family else ""
+        issues.add(rules.NODE_TYPE_UNKNOWN, "node_type", f"a node type ElastiCache offers {where}{hint}", node_type)
+        return False
+    if failover:
         issues.require(
-            not failover or parsed.supports_failover_without_cluster_mode,
+            rules.FAILOVER_NODE_FAMILY,
+            parsed.supports_failover_without_cluster_mode,
             "automatic_failover",
-            "False on T1 and T2 node types, which support failover only with cluster mode enabled",
+            "False on T2 nodes, which have automatic failover only with cluster mode enabled",
             f"True with {node_type}",
         )
-    return replicas + 1
-
-
-def _check_data_tiering(issues: Issues, node_type: object, data_tiering: bool | None, engine_version: object) -> bool:
-    parsed: NodeType | None = parse_node_type(node_type) if isinstance(node_type, str) else None
-    if parsed is None:
+    if not tiering_ok:
         return False
-    tiering = parsed.supports_data_tiering if data_tiering is None else data_tiering
-    if parsed.supports_data_tiering:
-        issues.require(tiering, "data_tiering", f"True for {node_type}: r6gd nodes require data tiering", tiering)
-    else:
-        issues.require(not tiering, "data_tiering", "True only with r6gd node types", f"True with {node_type}")
-    if tiering and isinstance(engine_version, EngineVersion):
+    tiering = parsed.requires_data_tiering if data_tiering is None else bool(data_tiering)
+    if parsed.requires_data_tiering:
         issues.require(
-            engine_version.at_least(redis=(6, 2), valkey=(7, 2)),
+            rules.DATA_TIERING,
+            tiering,
+            "data_tiering",
+            f"True for {node_type} (r6gd nodes require data tiering)",
+            data_tiering,
+        )
+    else:
+        issues.require(
+            rules.DATA_TIERING,
+            not tiering,
+            "data_tiering",
+            f"False for {node_type} (data tiering needs r6gd nodes)",
+            data_tiering,
+        )
+    if tiering and version is not None:
+        issues.require(
+            rules.ENGINE_FEATURE,
+            version.supports(DATA_TIERING),
             "engine_version",
-            "Redis OSS 6.2 or later, or Valkey, for data tiering",
-            engine_version.name,
+            f"{DATA_TIERING.requirement()} for data tiering",
+            version,
         )
     return tiering
 
 
-def _check_encryption(
-    issues: Issues,
-    engine_version: object,
-    transit_encryption: object,
-    auth: object,
-    at_rest_encryption: bool,
-    encryption_key: kms.IKey | None,
-) -> None:
-    if isinstance(auth, CacheAuth) and auth.uses_token:
-        issues.require(
-            transit_encryption is not TransitEncryption.DISABLED,
-            "auth",
-            "CacheAuth.none() when transit_encryption is DISABLED (an AUTH token needs TLS)",
-            auth.describe(),
-        )
-        if auth.is_generated:
-            issues.require(
-                type(auth.length) is int and AUTH_TOKEN_MIN_LENGTH <= auth.length <= AUTH_TOKEN_MAX_LENGTH,
-                "auth.length",
-                f"a whole number from {AUTH_TOKEN_MIN_LENGTH} to {AUTH_TOKEN_MAX_LENGTH}",
-                auth.length,
-            )
-    issues.require(
-        encryption_key is None or at_rest_encryption,
-        "encryption_key",
-        "unset when at_rest_encryption is False (a KMS key needs at-rest encryption)",
-        encryption_key.node.path if encryption_key is not None else None,
-    )
-    if transit_encryption is TransitEncryption.PREFERRED and isinstance(engine_version, EngineVersion):
-        issues.require(
-            _has_transit_modes(engine_version),
-            "transit_encryption",
-            "REQUIRED or DISABLED before Redis OSS 7.0 (PREFERRED mode needs 7.0 or later)",
-            f"PREFERRED with {engine_version.name}",
-        )
-
-
-def _has_transit_modes(engine_version: EngineVersion) -> bool:
-    return engine_version.at_least(redis=(7, 0), valkey=(7, 2))
-
-
-def _check_minor_upgrades(issues: Issues, engine_version: object, requested: bool | None) -> bool | None:
-    if not isinstance(engine_version, EngineVersion):
-        return requested
-    offered = engine_version.at_least(redis=(6, 0), valkey=(7, 2))
+def _check_minor_upgrades(issues: Issues, version: EngineVersion | None, requested: object) -> bool | None:
+    if not issues.switch("auto_minor_version_upgrade", requested) or version is None:
+        return None
+    offered = version.supports(AUTO_MINOR_VERSION_UPGRADE)
     if requested is None:
         return True if offered else None
     issues.require(
-        offered or not requested,
+        rules.ENGINE_FEATURE,
+        offered or requested is False,
         "auto_minor_version_upgrade",
-        "unset or False before Redis OSS 6.0 (automatic minor upgrades start with 6.0)",
-        f"True with {engine_version.name}",
+        f"unset or False on {version.label} (automatic minor upgrades need {AUTO_MINOR_VERSION_UPGRADE.requirement()})",
+        requested,
     )
-    return requested
+    return bool(requested)
 
 
-def _check_windows(issues: Issues, maintenance_window: str, snapshot_window: str | None) -> str | None:
-    """Validate both windows; returns the snapshot window to use."""
-    maintenance = parse_weekly(maintenance_window) if isinstance(maintenance_window, str) else None
-    if issues.require(maintenance is not None, "maintenance_window", WEEKLY_FORMAT, maintenance_window):
-        assert maintenance is not None
-        issues.require(
-            maintenance.minutes >= MINIMUM_WINDOW_MINUTES,
-            "maintenance_window",
-            f"at least {MINIMUM_WINDOW_MINUTES} minutes long",
-            maintenance_window,
-        )
-    if snapshot_window is None:
-        if maintenance is None:
-            return None
-        snapshot_window = snapshot_window_before(maintenance)
-    snapshot = parse_daily(snapshot_window) if isinstance(snapshot_window, str) else None
-    if issues.require(snapshot is not None, "snapshot_window", DAILY_FORMAT, snapshot_window):
-        assert snapshot is not None
-        long_enough = issues.require(
-            snapshot.minutes >= MINIMUM_WINDOW_MINUTES,
-            "snapshot_window",
-            f"at least {MINIMUM_WINDOW_MINUTES} minutes long",
-            snapshot_window,
-        )
-        if maintenance is not None and long_enough:
-            issues.require(
-                not overlaps(maintenance, snapshot),
-                "snapshot_window",
-                f"outside the maintenance window {maintenance_window} on every day",
-                snapshot_window,
-            )
-    return snapshot_window
-
-
-def _check_retention(issues: Issues, backup_retention: Duration | None) -> int:
-    if backup_retention is None:
-        return DEFAULT_BACKUP_RETENTION_DAYS
-    days = backup_retention.to_days(integral=False) if isinstance(backup_retention, Duration) else None
-    issues.require(
-        days is not None and days == int(days) and 0 <= days <= MAX_BACKUP_RETENTION_DAYS,
-        "backup_retention",
-        f"a Duration of whole days from 0 to {MAX_BACKUP_RETENTION_DAYS} (0 turns automatic backups off)",
-        f"{days} days" if days is not None else backup_retention,
-    )
-    return int(days or 0)
-
-
-def _check_names(issues: Issues, replication_group_id: str | None, description: str | None, port: object) -> None:
-    if replication_group_id is not None and not Token.is_unresolved(replication_group_id):
-        issues.require(
-            is_valid_name(replication_group_id, 40), "replication_group_id", NAME_RULE % 40, replication_group_id
-        )
-    if description is not None:
-        issues.require(bool(description.strip()), "description", "a non-empty text", description)
-    issues.require(type(port) is int and 1 <= port <= 65535, "port", "a TCP port number from 1 to 65535", port)
+def _check_description(issues: Issues, description: object) -> None:
+    if issues.text("description", description) and isinstance(description, str) and not is_token(description):
+        issues.require(rules.DESCRIPTION, bool(description.strip()), "description", "a non-blank text", description)
 
 
 def _check_parameter_group(
     issues: Issues,
-    engine_version: object,
-    parameter_group: ParameterGroup | None,
-    eviction_policy: EvictionPolicy | None,
-    reserved_memory_percent: int | None,
-    parameters: Mapping[str, str] | None,
+    version: EngineVersion | None,
+    parameter_group: object,
+    eviction_policy: object,
+    reserved_memory_percent: object,
+    parameters: object,
 ) -> None:
     if parameter_group is None:
-        cluster_enabled = (parameters or {}).get("cluster-enabled")
-    else:
-        given = {
-            "eviction_policy": eviction_policy,
-            "reserved_memory_percent": reserved_memory_percent,
-            "parameters": parameters,
-        }
-        for prop, value in given.items():
-            issues.require(
-                value is None, prop, "unset when parameter_group is given (set it on that parameter group)", value
-            )
-        if isinstance(engine_version, EngineVersion):
-            issues.require(
-                parameter_group.family == engine_version.parameter_group_family,
-                "parameter_group",
-                f"a parameter group of family {engine_version.parameter_group_family} "
-                f"(engine {engine_version.engine.value} {engine_version.version})",
-                parameter_group.family,
-            )
-        cluster_enabled = parameter_group.parameters.get("cluster-enabled")
+        check_parameters(
+            issues, version or EngineVersion.VALKEY_8_2, eviction_policy, reserved_memory_percent, parameters
+        )
+        return
+    if not issues.require(
+        rules.TYPE,
+        isinstance(parameter_group, IParameterGroup),
+        "parameter_group",
+        "a ParameterGroup (or ParameterGroup.from_parameter_group_name for an existing one)",
+        parameter_group,
+    ):
+        return
+    assert isinstance(parameter_group, IParameterGroup)
+    inline = {
+        "eviction_policy": eviction_policy,
+        "reserved_memory_percent": reserved_memory_percent,
+        "parameters": parameters,
+    }
+    for prop, value in inline.items():
+        issues.require(
+            rules.EXCLUSIVE, value is None, prop, "unset when parameter_group is given (set it on that group)", value
+        )
+    if version is not None:
+        issues.require(
+            rules.PARAMETER_GROUP_FAMILY,
+            parameter_group.family == version.parameter_group_family,
+            "parameter_group",
+            f"a parameter group of family {version.parameter_group_family} ({version.label})",
+            parameter_group.family,
+        )
     issues.require(
-        cluster_enabled in (None, "no"),
-        "parameters['cluster-enabled']",
-        "'no' or unset for a replication group with cluster mode disabled",
-        cluster_enabled,
+        rules.CLUSTER_ENABLED,
+        not parameter_group.cluster_enabled,
+        "parameter_group",
+        "a group without cluster-enabled=yes for a replication group with cluster mode disabled",
+        "cluster-enabled=yes",
     )
 
 
-def _placement(
+def _check_zones(
     issues: Issues,
     subnets: ec2.SelectedSubnets | None,
     nodes: int,
     multi_az: bool,
-    preferred: Sequence[str] | None,
-) -> list[str] | None:
-    """One availability zone per node, primary first."""
+    preferred: object,
+) -> None:
     if subnets is None:
-        return None
+        return
     zones = distinct_availability_zones(subnets)
-    if multi_az:
-        issues.require(len(zones) >= 2, "vpc_subnets", "subnets in at least two availability zones for Multi-AZ", zones)
-    if preferred is not None:
+    known = not any(is_token(zone) for zone in zones)
+    if multi_az and known:
         issues.require(
+            rules.MULTI_AZ_NEEDS_ZONES,
+            len(zones) >= 2,
+            "vpc_subnets",
+            "subnets in at least two availability zones for Multi-AZ",
+            zones,
+        )
+    if not isinstance(preferred, (list, tuple)) or not all(isinstance(z, str) for z in preferred):
+        return
+    if not is_token(list(preferred)):
+        issues.require(
+            rules.ZONE_COUNT,
             len(preferred) == nodes,
             "preferred_availability_zones",
             f"one zone per node: {nodes} (replicas + 1)",
             list(preferred),
         )
-        unknown = [z for z in preferred if not Token.is_unresolved(z) and z not in zones]
-        concrete = not any(Token.is_unresolved(z) for z in zones)
+    unknown = [zone for zone in preferred if not is_token(zone) and zone not in zones]
+    if known:
         issues.require(
-            not (unknown and concrete),
+            rules.ZONE_UNKNOWN,
+            not unknown,
             "preferred_availability_zones",
-            f"zones of the selected subnets: {zones}",
+            f"zones of the selected subnets: {', '.join(zones)}",
             unknown,
         )
-        return list(preferred)
-    return [zones[i % len(zones)] for i in range(nodes)] if zones else None

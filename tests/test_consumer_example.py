@@ -60,8 +60,7 @@ def test_consumer_app_synthesizes_from_the_wheel(tmp_path: Path) -> None:
     ]
     (group,) = groups
     assert (group["Engine"], group["EngineVersion"], group["NumCacheClusters"]) == ("valkey", "9.0", 3)
-    # An environment-agnostic stack sees two zones; three nodes go round-robin over them.
-    zones = [zone["Fn::Select"][0] for zone in group["PreferredCacheClusterAZs"]]
-    assert zones == [0, 1, 0]
+    assert "PreferredCacheClusterAZs" not in group
+    assert len(group["UserGroupIds"]) == 1
     subnet_group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::ElastiCache::SubnetGroup")
     assert all("appSubnet" in ref["Ref"] for ref in subnet_group["Properties"]["SubnetIds"])

@@ -39,8 +39,8 @@ class SessionStoreStack(cdk.Stack):
         )
         sessions.connections.allow_default_port_from(web)
         role = iam.Role(self, "WebRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
-        sessions.grant_read_auth_token(role)
-        cdk.CfnOutput(self, "Endpoint", value=sessions.primary_endpoint.address)
+        sessions.grant_read_auth_secret(role)  # the application user's password: secret read + KMS decrypt
+        cdk.CfnOutput(self, "Endpoint", value=sessions.endpoint.address)
 
 
 app = cdk.App()

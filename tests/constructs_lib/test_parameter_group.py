@@ -1,15 +1,19 @@
-"""Parameter groups: family from engine version, typed settings, and their validation."""
+"""Parameter groups: family from engine version, typed settings, cluster mode and imports.
+Negative cases live with every other rule in test_validation.py."""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from constructs_lib import ElastiCacheValidationError, EngineVersion, EvictionPolicy, ParameterGroup, ValidationIssue
-from tests.conftest import Sandbox, logical_id, new_app
+from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup
+from constructs_lib.parameter_group import IParameterGroup
+from tests.conftest import logical_id, new_app
 
 FAMILIES = {
     EngineVersion.REDIS_4_0_10: "redis4.0",
@@ -24,6 +28,7 @@ FAMILIES = {
     EngineVersion.VALKEY_8_2: "valkey8",
     EngineVersion.VALKEY_9_0: "valkey9",
     EngineVersion.VALKEY_9_1: "valkey9",
+    **{v: f"memcached{v.version.rsplit('.', 1)[0]}" for v in EngineVersion if v.engine.value == "memcached"},
 }
 
 
@@ -35,14 +40,24 @@ class Built:
             p: ParameterGroup(stack, f"Policy{p.name}", engine_version=EngineVersion.VALKEY_9_1, eviction_policy=p)
             for p in EvictionPolicy
         }
-        self.named = ParameterGroup(
+        self.described = ParameterGroup(
             stack,
-            "Named",
+            "Described",
             engine_version=EngineVersion.REDIS_7_0,
-            parameter_group_name="app-redis7",
             description="App parameters",
             reserved_memory_percent=0,
             parameters={"activedefrag": "yes"},
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        self.clustered = ParameterGroup(
+            stack, "Clustered", engine_version=EngineVersion.VALKEY_8_2, cluster_enabled=True
+        )
+        self.imported = ParameterGroup.from_parameter_group_name(
+            stack,
+            "Imported",
+            "default.valkey8.cluster.on",
+            engine_version=EngineVersion.VALKEY_8_2,
+            cluster_enabled=True,
         )
         self.stack = stack
         self.resources = Template.from_stack(stack).to_json()["Resources"]
@@ -64,104 +79,60 @@ def test_every_version_has_the_family_elasticache_expects(built: Built) -> None:
         assert built.groups[version].family == family
 
 
+def test_families_are_ones_cloudformation_accepts(built: Built) -> None:
+    """Every family but valkey9 is in CreateCacheParameterGroup's documented list (botocore)."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("elasticache")
+    shape = model.operation_model("CreateCacheParameterGroup").input_shape
+    assert shape is not None
+    documented = shape.members["CacheParameterGroupFamily"].documentation
+    for family in {f for f in FAMILIES.values() if f != "valkey9"}:
+        assert f"<code>{family}</code>" in documented, family
+
+
 def test_all_eight_eviction_policies(built: Built) -> None:
     written = {p: built.props(g)["Properties"]["maxmemory-policy"] for p, g in built.policies.items()}
-    assert written == {
-        EvictionPolicy.VOLATILE_LRU: "volatile-lru",
-        EvictionPolicy.ALLKEYS_LRU: "allkeys-lru",
-        EvictionPolicy.VOLATILE_LFU: "volatile-lfu",
-        EvictionPolicy.ALLKEYS_LFU: "allkeys-lfu",
-        EvictionPolicy.VOLATILE_RANDOM: "volatile-random",
-        EvictionPolicy.ALLKEYS_RANDOM: "allkeys-random",
-        EvictionPolicy.VOLATILE_TTL: "volatile-ttl",
-        EvictionPolicy.NOEVICTION: "noeviction",
-    }
+    assert written == {p: p.value for p in EvictionPolicy}
 
 
-def test_name_description_and_extra_parameters(built: Built) -> None:
-    assert built.props(built.named) == {
+def test_memcached_groups_carry_no_redis_settings(built: Built) -> None:
+    assert built.props(built.groups[EngineVersion.MEMCACHED_1_6_22])["Properties"] == {}
+
+
+def test_description_extra_parameters_and_no_name(built: Built) -> None:
+    assert built.props(built.described) == {
         "CacheParameterGroupFamily": "redis7",
-        "CacheParameterGroupName": "app-redis7",
         "Description": "App parameters",
         "Properties": {"maxmemory-policy": "volatile-lru", "activedefrag": "yes", "reserved-memory-percent": "0"},
     }
+    assert built.resources[logical_id(built.described)]["DeletionPolicy"] == "Retain"
 
 
-def test_engine_version_lookup() -> None:
-    assert EngineVersion.of("valkey", "8.2") is EngineVersion.VALKEY_8_2
-    assert EngineVersion.of("redis", "7.0") is EngineVersion.REDIS_7_0
-    with pytest.raises(ElastiCacheValidationError) as raised:
-        EngineVersion.of("valkey", "7.0")
-    (issue,) = raised.value.issues
-    assert (issue.path, issue.prop, issue.given) == ("EngineVersion.of", "engine and version", "valkey 7.0")
-    assert issue.allowed.startswith("one of redis 4.0.10, redis 5.0.6, redis 6.0")
-    assert issue.allowed.endswith("valkey 9.0, valkey 9.1")
+def test_cluster_enabled(built: Built) -> None:
+    assert built.props(built.clustered)["Properties"] == {"maxmemory-policy": "volatile-lru", "cluster-enabled": "yes"}
+    assert built.clustered.cluster_enabled
 
 
-def expect(sandbox: Sandbox, prop: str, allowed: str, given: object, **props: Any) -> None:
-    construct_id = sandbox.next_id()
-    with pytest.raises(ElastiCacheValidationError) as raised:
-        ParameterGroup(sandbox.stack, construct_id, **{"engine_version": EngineVersion.VALKEY_8_2, **props})
-    assert ValidationIssue(f"Sandbox/{construct_id}", prop, allowed, given) in raised.value.issues, str(raised.value)
-    assert sandbox.stack.node.find_child(construct_id).node.children == []
+def test_import_by_name(built: Built) -> None:
+    assert isinstance(built.imported, IParameterGroup)
+    assert built.imported.parameter_group_name == "default.valkey8.cluster.on"
+    assert built.imported.family == "valkey8"
+    assert built.imported.cluster_enabled
 
 
-@pytest.mark.parametrize("percent", [-1, 101, "25", 25.0])
-def test_reserved_memory_percent_range(sandbox: Sandbox, percent: object) -> None:
-    expect(sandbox, "reserved_memory_percent", "a whole number from 0 to 100", percent, reserved_memory_percent=percent)
+def test_engine_versions_are_the_ones_cfn_lint_accepts() -> None:
+    import cfnlint  # type: ignore[import-untyped]
 
-
-@pytest.mark.parametrize(
-    ("name", "prop"), [("maxmemory-policy", "eviction_policy"), ("reserved-memory-percent", "reserved_memory_percent")]
-)
-def test_typed_settings_not_in_free_form_parameters(sandbox: Sandbox, name: str, prop: str) -> None:
-    expect(sandbox, f"parameters[{name!r}]", f"set through the {prop} property", "1", parameters={name: "1"})
-
-
-def test_parameter_names(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "parameters",
-        "keyed by engine parameter names such as 'notify-keyspace-events'",
-        "Notify Keyspace",
-        parameters={"Notify Keyspace": "Ex"},
+    schema = json.loads(
+        resources.files(cfnlint)
+        .joinpath("data", "schemas", "extensions", "aws_elasticache_cachecluster", "engine_version.json")
+        .read_text()
     )
-
-
-def test_parameter_values_are_strings(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "parameters['timeout']",
-        "a string, the form ElastiCache stores parameter values in",
-        300,
-        parameters={"timeout": 300},
-    )
-
-
-def test_parameter_group_name_format(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "parameter_group_name",
-        "1-255 letters, digits or hyphens, starting with a letter, not ending with a hyphen and without two "
-        "consecutive hyphens",
-        "app--params",
-        parameter_group_name="app--params",
-    )
-
-
-def test_engine_version_and_policy_are_typed(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "engine_version",
-        "an EngineVersion member, for example EngineVersion.VALKEY_8_2",
-        "valkey8",
-        engine_version="valkey8",
-    )
-    expect(
-        sandbox,
-        "eviction_policy",
-        "an EvictionPolicy member: VOLATILE_LRU, ALLKEYS_LRU, VOLATILE_LFU, ALLKEYS_LFU, VOLATILE_RANDOM, "
-        "ALLKEYS_RANDOM, VOLATILE_TTL, NOEVICTION",
-        "lru",
-        eviction_policy="lru",
-    )
+    accepted = {
+        rule["if"]["properties"]["Engine"]["const"]: set(rule["then"]["properties"]["EngineVersion"]["enum"])
+        for rule in schema["allOf"]
+        if "const" in rule["if"]["properties"]["Engine"]
+    }
+    ours = {engine: {v.version for v in EngineVersion if v.engine.value == engine} for engine in accepted}
+    assert ours == accepted

@@ -5,6 +5,8 @@ All variants live in one stack that is synthesized once for the module.
 
 from __future__ import annotations
 
+import inspect
+import string
 from typing import Any
 
 import aws_cdk as cdk
@@ -24,7 +26,7 @@ from constructs_lib import (
     ReplicationGroup,
     TransitEncryption,
 )
-from constructs_lib.auth import AUTH_TOKEN_EXCLUDED_CHARACTERS
+from constructs_lib.facts.limits import SECRET_EXCLUDED_CHARACTERS
 from tests.conftest import get_att, isolated_vpc, logical_id, new_app, ref
 
 ACCOUNT, REGION = "111111111111", "eu-west-1"
@@ -36,7 +38,6 @@ class Built:
         app = new_app(**{f"availability-zones:account={ACCOUNT}:region={REGION}": ZONES})
         self.stack = stack = cdk.Stack(app, "Caches", env=cdk.Environment(account=ACCOUNT, region=REGION))
         self.vpc = vpc = isolated_vpc(stack)
-        vpc3 = isolated_vpc(stack, "Vpc3", max_azs=3)
         common: dict[str, Any] = {
             "vpc": vpc,
             "engine_version": EngineVersion.VALKEY_8_2,
@@ -44,13 +45,12 @@ class Built:
         }
         self.default = ReplicationGroup(stack, "Standard", **common)
         self.no_replica = ReplicationGroup(stack, "NoReplica", **common, replicas=0)
-        self.three_zones = ReplicationGroup(
-            stack, "ThreeZones", **{**common, "vpc": vpc3}, replicas=4, automatic_failover=True, multi_az=False
-        )
+        self.failover_only = ReplicationGroup(stack, "FailoverOnly", **common, replicas=4, multi_az=False)
         existing = secretsmanager.Secret.from_secret_name_v2(stack, "Existing", "team/cache")
         self.from_secret = ReplicationGroup(
             stack, "FromSecret", **common, auth=CacheAuth.token_from_secret(existing, json_field="token")
         )
+        self.token = ReplicationGroup(stack, "Token", **common, auth=CacheAuth.generated_token())
         self.plain = ReplicationGroup(
             stack, "Plain", **common, auth=CacheAuth.none(), transit_encryption=TransitEncryption.DISABLED
         )
@@ -60,7 +60,6 @@ class Built:
         self.at_rest_off = ReplicationGroup(stack, "AtRestOff", **common, at_rest_encryption=False)
         self.tiered = ReplicationGroup(stack, "Tiered", **{**common, "node_type": "cache.r6gd.xlarge"})
         self.no_backups = ReplicationGroup(stack, "NoBackups", **common, backup_retention=cdk.Duration.days(0))
-        self.destroy = ReplicationGroup(stack, "Destroy", **common, removal_policy=cdk.RemovalPolicy.DESTROY)
         self.explicit_zones = ReplicationGroup(
             stack,
             "ExplicitZones",
@@ -77,6 +76,7 @@ class Built:
             parameters={"notify-keyspace-events": "Ex"},
             maintenance_window="sat:23:30-sun:00:30",
             port=6380,
+            auth=CacheAuth.user_group(user_name="orders", access_string="on ~orders:* -@all +@read +@write"),
         )
         self.client = ec2.SecurityGroup(stack, "Client", vpc=vpc, allow_all_outbound=False)
         self.tuned.connections.allow_default_port_from(self.client, "from client")
@@ -90,26 +90,17 @@ class Built:
             engine_version=EngineVersion.REDIS_7_1,
             node_type="cache.m7g.large",
             parameter_group=self.shared_parameters,
-            replication_group_id="orders-cache",
+            replication_group_id="Orders-Cache",
             subnet_group_name="orders-subnets",
-            description="Orders cache",
+            description="Orders' cache <primary>",
         )
         self.role = iam.Role(stack, "AppRole", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
-        self.default.grant_connect(self.role)
-        self.default.grant_read_auth_token(self.role)
-        self.imported = ReplicationGroup.from_replication_group_attributes(
-            stack,
-            "Imported",
-            replication_group_id="legacy-cache",
-            primary_endpoint_address="legacy.abc123.ng.0001.euw1.cache.amazonaws.com",
-            port=6390,
-            security_groups=[self.default.security_groups[0]],
-        )
-        self.imported.grant_connect(self.role)
+        self.default.grant_read_auth_secret(self.role)
         self.template = Template.from_stack(stack)
+        self.resources: dict[str, Any] = self.template.to_json()["Resources"]
 
-    def resource(self, construct: IConstruct) -> dict[str, Any]:
-        resource: dict[str, Any] = self.template.to_json()["Resources"][logical_id(construct)]
+    def resource(self, construct: IConstruct | None) -> dict[str, Any]:
+        resource: dict[str, Any] = self.resources[logical_id(construct)]
         return resource
 
     def props(self, cache: ReplicationGroup) -> dict[str, Any]:
@@ -121,30 +112,26 @@ def built() -> Built:
     return Built()
 
 
-def test_default_is_secure_and_highly_available(built: Built) -> None:
+def test_default_is_secure_highly_available_and_uses_rbac(built: Built) -> None:
     resource = built.props(built.default)
     assert resource["DeletionPolicy"] == "Snapshot"
     assert resource["UpdateReplacePolicy"] == "Snapshot"
     props = resource["Properties"]
-    key_arn = get_att(built.default.encryption_key, "Arn")
     assert props == {
-        "ReplicationGroupDescription": "valkey replication group Caches/Standard",
+        "ReplicationGroupDescription": "Valkey 8.2 replication group Caches/Standard",
         "Engine": "valkey",
         "EngineVersion": "8.2",
         "CacheNodeType": "cache.r7g.large",
         "NumCacheClusters": 2,
-        "PreferredCacheClusterAZs": ["eu-west-1a", "eu-west-1b"],
         "Port": 6379,
-        "CacheSubnetGroupName": ref(built.default.subnet_group),
+        "CacheSubnetGroupName": ref(built.default.subnet_group.resource),
         "SecurityGroupIds": [get_att(built.default.security_groups[0], "GroupId")],
-        "CacheParameterGroupName": ref(built.default.parameter_group),
+        "CacheParameterGroupName": ref(built.default.parameter_group),  # type: ignore[arg-type]
         "TransitEncryptionEnabled": True,
         "TransitEncryptionMode": "required",
-        "AuthToken": {
-            "Fn::Join": ["", ["{{resolve:secretsmanager:", ref(built.default.auth_secret), ":SecretString:::}}"]]
-        },
+        "UserGroupIds": [ref(built.default.user_group)],  # type: ignore[arg-type]
         "AtRestEncryptionEnabled": True,
-        "KmsKeyId": key_arn,
+        "KmsKeyId": get_att(built.default.encryption_key, "Arn"),
         "AutomaticFailoverEnabled": True,
         "MultiAZEnabled": True,
         "PreferredMaintenanceWindow": "sun:05:00-sun:06:00",
@@ -154,68 +141,102 @@ def test_default_is_secure_and_highly_available(built: Built) -> None:
     }
 
 
-def test_default_generates_token_with_only_accepted_characters(built: Built) -> None:
-    secrets = built.template.find_resources(
-        "AWS::SecretsManager::Secret",
-        {"Properties": {"Description": "AUTH token of valkey replication group Caches/Standard"}},
-    )
-    (secret,) = secrets.values()
-    generator = secret["Properties"]["GenerateSecretString"]
+def test_default_writes_no_zones_so_resizing_updates_in_place(built: Built) -> None:
+    for cache in (built.default, built.no_replica, built.failover_only, built.tuned):
+        assert "PreferredCacheClusterAZs" not in built.props(cache)["Properties"]
+
+
+def test_default_user_group_holds_a_generated_password_user(built: Built) -> None:
+    group = built.resource(built.default.user_group)  # type: ignore[arg-type]
+    assert group["Properties"]["Engine"] == "valkey"
+    (user_id,) = group["Properties"]["UserIds"]
+    (user,) = built.template.find_resources("AWS::ElastiCache::User", {"Properties": {"UserId": user_id}}).values()
+    secret = built.default.auth_secret
+    assert user["Properties"] == {
+        "Engine": "valkey",
+        "UserId": user_id,
+        "UserName": "app",
+        "AccessString": "on ~* &* +@all",
+        "AuthenticationMode": {
+            "Type": "password",
+            "Passwords": [{"Fn::Join": ["", ["{{resolve:secretsmanager:", ref(secret), ":SecretString:password::}}"]]}],
+        },
+    }
+    generator = built.resource(secret)["Properties"]["GenerateSecretString"]
     assert generator == {
+        "SecretStringTemplate": '{"username": "app"}',
+        "GenerateStringKey": "password",
         "PasswordLength": 64,
-        "ExcludeCharacters": AUTH_TOKEN_EXCLUDED_CHARACTERS,
+        "ExcludeCharacters": SECRET_EXCLUDED_CHARACTERS,
         "IncludeSpace": False,
     }
     # What the generator may still produce: letters, digits and exactly the specials ElastiCache accepts.
-    allowed_specials = {c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" if c not in generator["ExcludeCharacters"]}
+    allowed_specials = {c for c in string.punctuation if c not in generator["ExcludeCharacters"]}
     assert allowed_specials == set("!&#$^<>-")
-    assert secret["Properties"]["KmsKeyId"] == get_att(built.default.encryption_key, "Arn")
+    assert built.resource(secret)["Properties"]["KmsKeyId"] == get_att(built.default.encryption_key, "Arn")
 
 
-def test_default_key_rotates_and_is_retained(built: Built) -> None:
-    assert built.default.encryption_key is not None
+def test_redis_engine_group_has_a_disabled_default_user(built: Built) -> None:
+    group = built.resource(built.redis_6.user_group)  # type: ignore[arg-type]
+    assert group["Properties"]["Engine"] == "redis"
+    users = [
+        built.template.find_resources("AWS::ElastiCache::User", {"Properties": {"UserId": user_id}})
+        for user_id in group["Properties"]["UserIds"]
+    ]
+    default = next(iter(users[0].values()))["Properties"]
+    assert default["UserName"] == "default"
+    assert default["AccessString"] == "off -@all"
+    assert default["AuthenticationMode"] == {"Type": "no-password-required"}
+    app = next(iter(users[1].values()))["Properties"]
+    assert app["UserName"] == "app"
+    assert app["AccessString"] == "on ~* &* +@all"
+
+
+def test_redis_before_6_falls_back_to_a_generated_token(built: Built) -> None:
+    props = built.props(built.redis_5)["Properties"]
+    assert "UserGroupIds" not in props
+    assert props["AuthToken"] == {
+        "Fn::Join": ["", ["{{resolve:secretsmanager:", ref(built.redis_5.auth_secret), ":SecretString:::}}"]]
+    }
+
+
+def test_key_rotates_and_is_kept_for_the_final_snapshot(built: Built) -> None:
     key = built.resource(built.default.encryption_key)
     assert key["Properties"]["EnableKeyRotation"] is True
     assert key["DeletionPolicy"] == "Retain"
 
 
-def test_default_security_group_is_closed(built: Built) -> None:
-    group_id = logical_id(built.default.security_groups[0])
-    group = built.template.to_json()["Resources"][group_id]["Properties"]
+def test_security_group_is_closed_with_a_safe_description(built: Built) -> None:
+    group = built.resource(built.default.security_groups[0])["Properties"]
+    assert group["GroupDescription"] == "ElastiCache replication group Standard"
     assert "SecurityGroupIngress" not in group
     # CDK's marker for "no egress": a rule that matches no traffic.
-    assert group["SecurityGroupEgress"] == [
-        {
-            "CidrIp": "255.255.255.255/32",
-            "Description": "Disallow all traffic",
-            "FromPort": 252,
-            "IpProtocol": "icmp",
-            "ToPort": 86,
-        }
-    ]
-    ingress = built.template.find_resources(
-        "AWS::EC2::SecurityGroupIngress", {"Properties": {"GroupId": {"Fn::GetAtt": [group_id, "GroupId"]}}}
-    )
-    assert ingress == {}
+    assert group["SecurityGroupEgress"][0]["CidrIp"] == "255.255.255.255/32"
+    # The free-text description (an apostrophe, angle brackets) never reaches EC2.
+    redis_group = built.resource(built.redis.security_groups[0])["Properties"]
+    assert redis_group["GroupDescription"] == "ElastiCache replication group Redis"
+    assert built.props(built.redis)["Properties"]["ReplicationGroupDescription"] == "Orders' cache <primary>"
 
 
-def test_default_subnet_group_uses_private_subnets(built: Built) -> None:
-    props = built.resource(built.default.subnet_group)["Properties"]
+def test_subnet_group_uses_private_subnets(built: Built) -> None:
+    props = built.resource(built.default.subnet_group.resource)["Properties"]
     assert props["SubnetIds"] == [ref(subnet) for subnet in built.vpc.isolated_subnets]
     assert "CacheSubnetGroupName" not in props
 
 
-def test_default_parameter_group_family_follows_engine(built: Built) -> None:
-    props = built.resource(built.default.parameter_group)["Properties"]
+def test_parameter_group_family_follows_engine(built: Built) -> None:
+    props = built.resource(built.default.parameter_group)["Properties"]  # type: ignore[arg-type]
     assert props["CacheParameterGroupFamily"] == "valkey8"
     assert props["Properties"] == {"maxmemory-policy": "volatile-lru"}
+    assert "CacheParameterGroupName" not in props
 
 
-def test_default_exposes_endpoints_and_secret(built: Built) -> None:
+def test_endpoints_have_int_ports_and_the_arn_is_regional(built: Built) -> None:
     stack, cache = built.stack, built.default
     cache_id = logical_id(cache.resource)
-    assert stack.resolve(cache.primary_endpoint.address) == {"Fn::GetAtt": [cache_id, "PrimaryEndPoint.Address"]}
-    assert stack.resolve(cache.primary_endpoint.port) == {"Fn::GetAtt": [cache_id, "PrimaryEndPoint.Port"]}
+    assert stack.resolve(cache.endpoint.address) == {"Fn::GetAtt": [cache_id, "PrimaryEndPoint.Address"]}
+    assert cache.endpoint.port == 6379
+    assert isinstance(cache.endpoint.port, int)
     assert cache.reader_endpoint is not None
     assert stack.resolve(cache.reader_endpoint.address) == {"Fn::GetAtt": [cache_id, "ReaderEndPoint.Address"]}
     assert stack.resolve(cache.cache_id) == {"Ref": cache_id}
@@ -224,40 +245,24 @@ def test_default_exposes_endpoints_and_secret(built: Built) -> None:
     }
 
 
-def test_grants_connect_and_token_read(built: Built) -> None:
-    policies = built.template.find_resources("AWS::IAM::Policy")
-    (policy,) = policies.values()
+def test_grant_read_auth_secret_uses_the_principals_policy_only(built: Built) -> None:
+    (policy,) = built.template.find_resources("AWS::IAM::Policy").values()
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
-    cache_id = logical_id(built.default.resource)
-    (connect,) = [s for s in statements if s["Action"] == "elasticache:Connect"]
-    # One statement for both caches: the feature flag @aws-cdk/aws-iam:minimizePolicies merges them.
-    assert connect["Resource"] == [
-        "arn:aws:elasticache:eu-west-1:111111111111:replicationgroup:legacy-cache",
-        {"Fn::Join": ["", ["arn:aws:elasticache:eu-west-1:111111111111:replicationgroup:", {"Ref": cache_id}]]},
-    ]
-    read = next(s for s in statements if "secretsmanager:GetSecretValue" in s["Action"])
-    assert read["Resource"] == ref(built.default.auth_secret)
-    key_id = logical_id(built.default.encryption_key)
-    key_policy = built.template.to_json()["Resources"][key_id]["Properties"]["KeyPolicy"]["Statement"]
-    role_id = logical_id(built.role)
+    assert {
+        "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+        "Effect": "Allow",
+        "Resource": ref(built.default.auth_secret),
+    } in statements
+    via = {"Fn::Join": ["", ["secretsmanager.eu-west-1.", {"Ref": "AWS::URLSuffix"}]]}
     assert {
         "Action": "kms:Decrypt",
-        "Condition": {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}},
+        "Condition": {"StringEquals": {"kms:ViaService": via}},
         "Effect": "Allow",
-        "Principal": {"AWS": {"Fn::GetAtt": [role_id, "Arn"]}},
-        "Resource": "*",
-    } in key_policy
-
-
-def test_imported_group_offers_the_shared_interface(built: Built) -> None:
-    imported = built.imported
-    assert imported.primary_endpoint.address == "legacy.abc123.ng.0001.euw1.cache.amazonaws.com"
-    assert imported.primary_endpoint.port == 6390
-    assert imported.reader_endpoint is None
-    assert imported.auth_secret is None
-    default_port = imported.connections.default_port
-    assert default_port is not None
-    assert built.stack.resolve(default_port.to_rule_json())["fromPort"] == 6390
+        "Resource": get_att(built.default.encryption_key, "Arn"),
+    } in statements
+    key_policy = built.resource(built.default.encryption_key)["Properties"]["KeyPolicy"]["Statement"]
+    role_arn = get_att(built.role, "Arn")
+    assert not any(s.get("Principal") == {"AWS": role_arn} for s in key_policy)
 
 
 def test_no_replica_turns_failover_and_multi_az_off(built: Built) -> None:
@@ -265,29 +270,36 @@ def test_no_replica_turns_failover_and_multi_az_off(built: Built) -> None:
     assert props["NumCacheClusters"] == 1
     assert props["AutomaticFailoverEnabled"] is False
     assert props["MultiAZEnabled"] is False
-    assert props["PreferredCacheClusterAZs"] == ["eu-west-1a"]
 
 
-def test_replicas_spread_round_robin_over_zones(built: Built) -> None:
-    props = built.props(built.three_zones)["Properties"]
+def test_failover_without_multi_az(built: Built) -> None:
+    props = built.props(built.failover_only)["Properties"]
     assert props["NumCacheClusters"] == 5
-    assert props["PreferredCacheClusterAZs"] == ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1a", "eu-west-1b"]
     assert props["AutomaticFailoverEnabled"] is True
     assert props["MultiAZEnabled"] is False
 
 
-def test_explicit_zones_are_kept_in_order(built: Built) -> None:
+def test_explicit_zones_are_an_opt_in_kept_in_order(built: Built) -> None:
     props = built.props(built.explicit_zones)["Properties"]
     assert props["PreferredCacheClusterAZs"] == ["eu-west-1b", "eu-west-1a", "eu-west-1b"]
 
 
 def test_token_from_existing_secret_field(built: Built) -> None:
     props = built.props(built.from_secret)["Properties"]
-    token = built.stack.resolve(props["AuthToken"])
-    assert "{{resolve:secretsmanager:" in str(token)
-    assert ":SecretString:token::}}" in str(token)
+    token = str(built.stack.resolve(props["AuthToken"]))
+    assert "{{resolve:secretsmanager:" in token
+    assert ":SecretString:token::}}" in token
+    assert "UserGroupIds" not in props
     assert built.from_secret.auth_secret is not None
     assert built.from_secret.auth_secret.node.path == "Caches/Existing"
+
+
+def test_generated_token_when_asked(built: Built) -> None:
+    props = built.props(built.token)["Properties"]
+    assert "UserGroupIds" not in props
+    secret = built.resource(built.token.auth_secret)["Properties"]
+    assert secret["GenerateSecretString"]["PasswordLength"] == 64
+    assert secret["Description"] == "AUTH token of Valkey 8.2 replication group Caches/Token"
 
 
 def test_no_auth_and_no_tls_when_opted_out(built: Built) -> None:
@@ -295,6 +307,7 @@ def test_no_auth_and_no_tls_when_opted_out(built: Built) -> None:
     assert props["TransitEncryptionEnabled"] is False
     assert "TransitEncryptionMode" not in props
     assert "AuthToken" not in props
+    assert "UserGroupIds" not in props
     assert built.plain.auth_secret is None
     assert props["AtRestEncryptionEnabled"] is True
 
@@ -309,11 +322,10 @@ def test_given_key_encrypts_data_and_secret(built: Built) -> None:
     key_arn = get_att(built.own_key, "Arn")
     assert built.props(built.with_key)["Properties"]["KmsKeyId"] == key_arn
     assert built.with_key.node.try_find_child("Key") is None
-    secret_id = ref(built.with_key.auth_secret)["Ref"]
-    assert built.template.to_json()["Resources"][secret_id]["Properties"]["KmsKeyId"] == key_arn
+    assert built.resource(built.with_key.auth_secret)["Properties"]["KmsKeyId"] == key_arn
 
 
-def test_at_rest_off_still_encrypts_the_token(built: Built) -> None:
+def test_at_rest_off_still_encrypts_the_secret(built: Built) -> None:
     props = built.props(built.at_rest_off)["Properties"]
     assert props["AtRestEncryptionEnabled"] is False
     assert "KmsKeyId" not in props
@@ -331,34 +343,26 @@ def test_zero_retention_turns_backups_off(built: Built) -> None:
     assert "SnapshotWindow" not in props
 
 
-def test_removal_policy_applies_to_delete_and_replace(built: Built) -> None:
-    resource = built.props(built.destroy)
-    assert resource["DeletionPolicy"] == "Delete"
-    assert resource["UpdateReplacePolicy"] == "Delete"
-
-
-def test_tuned_parameters_windows_and_port(built: Built) -> None:
+def test_tuned_parameters_windows_port_and_user(built: Built) -> None:
     props = built.props(built.tuned)["Properties"]
     assert props["Port"] == 6380
     assert props["PreferredMaintenanceWindow"] == "sat:23:30-sun:00:30"
     assert props["SnapshotWindow"] == "21:30-22:30"
-    group_id = ref(built.tuned.parameter_group)["Ref"]
-    assert built.template.to_json()["Resources"][group_id]["Properties"]["Properties"] == {
+    assert built.resource(built.tuned.parameter_group)["Properties"]["Properties"] == {  # type: ignore[arg-type]
         "maxmemory-policy": "allkeys-lfu",
         "reserved-memory-percent": "30",
         "notify-keyspace-events": "Ex",
     }
+    (user,) = built.template.find_resources("AWS::ElastiCache::User", {"Properties": {"UserName": "orders"}}).values()
+    assert user["Properties"]["AccessString"] == "on ~orders:* -@all +@read +@write"
 
 
 def test_connections_open_only_the_cache_port_to_a_client(built: Built) -> None:
-    def group_id(group: Any) -> dict[str, Any]:
-        return get_att(group, "GroupId")
-
     ingress = built.template.find_resources("AWS::EC2::SecurityGroupIngress")
     assert [r["Properties"] for r in ingress.values()] == [
         {
-            "GroupId": group_id(built.tuned.security_groups[0]),
-            "SourceSecurityGroupId": group_id(built.client),
+            "GroupId": get_att(built.tuned.security_groups[0], "GroupId"),
+            "SourceSecurityGroupId": get_att(built.client, "GroupId"),
             "IpProtocol": "tcp",
             "FromPort": 6380,
             "ToPort": 6380,
@@ -371,12 +375,11 @@ def test_shared_parameter_group_and_physical_names(built: Built) -> None:
     props = built.props(built.redis)["Properties"]
     assert props["CacheParameterGroupName"] == ref(built.shared_parameters)
     assert built.redis.node.try_find_child("ParameterGroup") is None
-    assert props["ReplicationGroupId"] == "orders-cache"
-    assert props["ReplicationGroupDescription"] == "Orders cache"
-    subnet_group = built.template.to_json()["Resources"][ref(built.redis.subnet_group)["Ref"]]
-    assert subnet_group["Properties"]["CacheSubnetGroupName"] == "orders-subnets"
-    shared = built.template.to_json()["Resources"][ref(built.shared_parameters)["Ref"]]
-    assert shared["Properties"]["CacheParameterGroupFamily"] == "redis7"
+    assert props["ReplicationGroupId"] == "Orders-Cache"
+    assert built.resource(built.redis.subnet_group.resource)["Properties"]["CacheSubnetGroupName"] == "orders-subnets"
+    assert built.resource(built.shared_parameters)["Properties"]["CacheParameterGroupFamily"] == "redis7"
+    # ElastiCache stores ids lower-case; member ids for metrics follow.
+    assert built.redis.member_cluster_ids == ["orders-cache-001", "orders-cache-002"]
 
 
 def test_tls_mode_only_where_the_engine_has_modes(built: Built) -> None:
@@ -390,3 +393,11 @@ def test_minor_upgrades_only_where_offered(built: Built) -> None:
     props = built.props(built.redis_5)["Properties"]
     assert "AutoMinorVersionUpgrade" not in props
     assert props["EngineVersion"] == "5.0.6"
+
+
+def test_help_shows_the_keyword_arguments() -> None:
+    signature = inspect.signature(ReplicationGroup)
+    assert list(signature.parameters)[:5] == ["scope", "id", "vpc", "engine_version", "node_type"]
+    assert signature.parameters["replicas"].default == 1
+    assert signature.parameters["replicas"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert "read replicas besides the primary" in (ReplicationGroup.__doc__ or "")

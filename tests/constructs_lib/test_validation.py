@@ -1,448 +1,814 @@
-"""One negative test per validation rule: each asserts the construct path, the property, what is
-allowed and the value given, and that nothing was added to the tree before the error."""
+"""One negative test per validation rule, keyed on the rule's code.
+
+Each case builds one construct with one bad input and asserts the code, the construct path, the
+property, a fragment of what is allowed and the value given; that this is the only issue raised (no
+cascade, no misattribution); and that nothing was added to the tree before the error.
+``test_every_rule_code_has_a_negative_test`` keeps the table complete.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
 
 from constructs_lib import (
     CacheAuth,
     ElastiCacheValidationError,
+    Engine,
     EngineVersion,
     EvictionPolicy,
+    IamUser,
     ParameterGroup,
+    PasswordUser,
     ReplicationGroup,
     TransitEncryption,
-    ValidationIssue,
+    UserGroup,
 )
-from tests.conftest import Sandbox
+from constructs_lib.errors import DEPLOY_TIME_VALUE, show
+from constructs_lib.rules import RULES
+from constructs_lib.users import UserAuthentication
+from tests.conftest import isolated_vpc, new_app
 
 
-def build(sandbox: Sandbox, **overrides: Any) -> tuple[str, ElastiCacheValidationError]:
-    """Build a replication group expected to fail; returns its path and the error."""
+class Sandbox:
+    """A stack with VPCs of several shapes; each construct gets a fresh id."""
+
+    def __init__(self) -> None:
+        self.app = new_app()
+        self.stack = cdk.Stack(self.app, "Sandbox", env=cdk.Environment(account="111111111111", region="us-east-1"))
+        self.vpc = isolated_vpc(self.stack)
+        self.one_zone_vpc = isolated_vpc(self.stack, "OneZone", max_azs=1)
+        self.public_vpc = ec2.Vpc(
+            self.stack,
+            "PublicOnly",
+            max_azs=2,
+            nat_gateways=0,
+            subnet_configuration=[ec2.SubnetConfiguration(name="web", subnet_type=ec2.SubnetType.PUBLIC)],
+        )
+        self.mixed_vpc = ec2.Vpc(self.stack, "Mixed", max_azs=2, nat_gateways=0)
+        self.key = kms.Key(self.stack, "Key")
+        self.sg = ec2.SecurityGroup(self.stack, "Sg", vpc=self.vpc)
+        self.secret = secretsmanager.Secret(self.stack, "Secret")
+        self.valkey_group = UserGroup(
+            self.stack,
+            "ValkeyGroup",
+            engine=Engine.VALKEY,
+            users=[PasswordUser(self.stack, "ValkeyUser", user_name="app", access_string="on ~* +@all")],
+        )
+        self.iam_group = UserGroup(
+            self.stack,
+            "IamGroup",
+            engine=Engine.REDIS,
+            users=[IamUser(self.stack, "Iam", engine=Engine.REDIS, access_string="on ~* +@all")],
+        )
+        self.cluster_parameters = ParameterGroup(
+            self.stack, "ClusterParams", engine_version=EngineVersion.VALKEY_8_2, cluster_enabled=True
+        )
+        self.redis_parameters = ParameterGroup(self.stack, "RedisParams", engine_version=EngineVersion.REDIS_7_1)
+        self.parameter = cdk.CfnParameter(self.stack, "Count", type="Number")
+        self._count = 0
+
+    def next_id(self) -> str:
+        self._count += 1
+        return f"Case{self._count}"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Sandbox:
+    return Sandbox()
+
+
+def _replication_group(scope: Construct, id: str, s: Sandbox, **overrides: Any) -> None:
     props: dict[str, Any] = {
-        "vpc": sandbox.vpc,
+        "vpc": s.vpc,
         "engine_version": EngineVersion.VALKEY_8_2,
         "node_type": "cache.r7g.large",
         **overrides,
     }
+    ReplicationGroup(scope, id, **props)
+
+
+def _parameter_group(scope: Construct, id: str, s: Sandbox, **overrides: Any) -> None:
+    ParameterGroup(scope, id, **{"engine_version": EngineVersion.VALKEY_8_2, **overrides})
+
+
+def _password_user(scope: Construct, id: str, s: Sandbox, **overrides: Any) -> None:
+    PasswordUser(scope, id, **{"user_name": "app", "access_string": "on ~* +@all", **overrides})
+
+
+def _iam_user(scope: Construct, id: str, s: Sandbox, **overrides: Any) -> None:
+    IamUser(scope, id, **{"access_string": "on ~* +@all", **overrides})
+
+
+def _user_group(scope: Construct, id: str, s: Sandbox, **overrides: Any) -> None:
+    UserGroup(scope, id, **{"engine": Engine.VALKEY, **overrides})
+
+
+BUILDERS: dict[str, Callable[..., None]] = {
+    "rg": _replication_group,
+    "pg": _parameter_group,
+    "password_user": _password_user,
+    "iam_user": _iam_user,
+    "user_group": _user_group,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    target: str
+    prop: str
+    allowed: str
+    given: object
+    overrides: Callable[[Sandbox], dict[str, Any]] = field(default=lambda s: {})
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}-{self.target}-{self.prop}-{show(self.given)[:30]}"
+
+
+def _any(value: object) -> Any:
+    """A wrong-typed value, as a user without a type checker passes it."""
+    return value
+
+
+def _nopass_user(s: Sandbox) -> Any:
+    return PasswordUser.from_user_id(
+        s.stack,
+        s.next_id(),
+        "legacy",
+        user_name="legacy",
+        engine=Engine.REDIS,
+        authentication=UserAuthentication.NO_PASSWORD,
+    )
+
+
+CASES = [
+    # EC100: wrong types, each reported once, as a type error
+    Case(
+        "EC100",
+        "rg",
+        "engine_version",
+        "Valkey or Redis OSS EngineVersion",
+        "valkey 8.2",
+        lambda s: {"engine_version": "valkey 8.2"},
+    ),
+    Case(
+        "EC100",
+        "rg",
+        "engine_version",
+        "Valkey or Redis OSS EngineVersion",
+        EngineVersion.MEMCACHED_1_6_22,
+        lambda s: {"engine_version": EngineVersion.MEMCACHED_1_6_22},
+    ),
+    Case(
+        "EC100",
+        "rg",
+        "transit_encryption",
+        "TransitEncryption.REQUIRED",
+        "required",
+        lambda s: {"transit_encryption": "required"},
+    ),
+    Case("EC100", "rg", "auth", "a CacheAuth", "token", lambda s: {"auth": "token"}),
+    Case(
+        "EC100", "rg", "removal_policy", "RemovalPolicy.SNAPSHOT", "snapshot", lambda s: {"removal_policy": "snapshot"}
+    ),
+    Case(
+        "EC100",
+        "rg",
+        "eviction_policy",
+        "EvictionPolicy.ALLKEYS_LRU",
+        "allkeys-lru",
+        lambda s: {"eviction_policy": "allkeys-lru"},
+    ),
+    Case("EC100", "rg", "multi_az", "True or False", "yes", lambda s: {"multi_az": "yes"}),
+    Case("EC100", "rg", "data_tiering", "True or False", "yes", lambda s: {"data_tiering": "yes"}),
+    Case("EC100", "rg", "replicas", "a whole number from 0 to 5", "1", lambda s: {"replicas": "1"}),
+    Case("EC100", "rg", "replicas", "a whole number from 0 to 5", 1.0, lambda s: {"replicas": 1.0}),
+    Case("EC100", "rg", "replicas", "a whole number from 0 to 5", True, lambda s: {"replicas": True}),
+    Case("EC100", "rg", "security_groups", "a list of ec2.ISecurityGroup", "sg", lambda s: {"security_groups": s.sg}),
+    Case(
+        "EC100",
+        "rg",
+        "encryption_key",
+        "a kms.IKey",
+        "arn:aws:kms:us-east-1:111111111111:key/x",
+        lambda s: {"encryption_key": "arn:aws:kms:us-east-1:111111111111:key/x"},
+    ),
+    Case("EC100", "rg", "parameter_group", "a ParameterGroup", "my-params", lambda s: {"parameter_group": "my-params"}),
+    Case("EC100", "rg", "parameters", "a mapping", [("timeout", "5")], lambda s: {"parameters": [("timeout", "5")]}),
+    Case("EC100", "rg", "vpc", "an ec2.IVpc", None, lambda s: {"vpc": None}),
+    Case("EC100", "rg", "vpc", "an ec2.IVpc", "vpc-0a1b2c3d", lambda s: {"vpc": "vpc-0a1b2c3d"}),
+    Case("EC100", "rg", "vpc_subnets", "an ec2.SubnetSelection", "private", lambda s: {"vpc_subnets": "private"}),
+    Case(
+        "EC100",
+        "rg",
+        "auth.secret",
+        "a secretsmanager.ISecret",
+        "arn:aws:secretsmanager:us-east-1:1:secret:x",
+        lambda s: {"auth": CacheAuth.token_from_secret(_any("arn:aws:secretsmanager:us-east-1:1:secret:x"))},
+    ),
+    Case("EC100", "rg", "node_type", "a text", None, lambda s: {"node_type": None}),
+    Case("EC100", "rg", "backup_retention", "a Duration", 15, lambda s: {"backup_retention": 15}),
+    Case("EC100", "rg", "maintenance_window", "a text", 5, lambda s: {"maintenance_window": 5}),
+    Case(
+        "EC100",
+        "rg",
+        "preferred_availability_zones",
+        "a list of texts",
+        "us-east-1a",
+        lambda s: {"preferred_availability_zones": "us-east-1a"},
+    ),
+    Case(
+        "EC100",
+        "rg",
+        "auth.user_group",
+        "a user group",
+        "my-group",
+        lambda s: {"auth": CacheAuth.user_group(_any("my-group"))},
+    ),
+    Case("EC100", "pg", "cluster_enabled", "True or False", "yes", lambda s: {"cluster_enabled": "yes"}),
+    Case(
+        "EC100",
+        "password_user",
+        "engine",
+        "Engine.VALKEY or Engine.REDIS",
+        Engine.MEMCACHED,
+        lambda s: {"engine": Engine.MEMCACHED},
+    ),
+    Case("EC100", "user_group", "users", "a list of users", "app", lambda s: {"users": "app"}),
+    # EC101: values the construct is built from must be known at synth; the token is never shown
+    Case(
+        "EC101",
+        "rg",
+        "replicas",
+        "known at synth",
+        DEPLOY_TIME_VALUE,
+        lambda s: {"replicas": s.parameter.value_as_number},
+    ),
+    Case("EC101", "rg", "port", "known at synth", DEPLOY_TIME_VALUE, lambda s: {"port": s.parameter.value_as_number}),
+    # EC102: options that exclude each other
+    Case(
+        "EC102",
+        "rg",
+        "eviction_policy",
+        "unset when parameter_group is given",
+        EvictionPolicy.ALLKEYS_LRU,
+        lambda s: {
+            "engine_version": EngineVersion.REDIS_7_1,
+            "parameter_group": s.redis_parameters,
+            "eviction_policy": EvictionPolicy.ALLKEYS_LRU,
+        },
+    ),
+    Case(
+        "EC102",
+        "password_user",
+        "whole_secret",
+        "True only with an existing secret",
+        True,
+        lambda s: {"whole_secret": True},
+    ),
+    # EC103: missing or empty values
+    Case(
+        "EC103",
+        "rg",
+        "auth.secret",
+        "a secretsmanager.ISecret holding the AUTH token",
+        None,
+        lambda s: {"auth": CacheAuth.token_from_secret(_any(None))},
+    ),
+    Case(
+        "EC103",
+        "rg",
+        "auth.json_field",
+        "the name of a JSON field, or None",
+        "",
+        lambda s: {"auth": CacheAuth.token_from_secret(s.secret, json_field="")},
+    ),
+    Case(
+        "EC103",
+        "password_user",
+        "json_field",
+        "the name of the secret's JSON field",
+        "",
+        lambda s: {"secret": s.secret, "json_field": ""},
+    ),
+    # EC110 / EC111: names and descriptions
+    Case(
+        "EC110",
+        "rg",
+        "replication_group_id",
+        "starting with a letter",
+        "1cache",
+        lambda s: {"replication_group_id": "1cache"},
+    ),
+    Case(
+        "EC110",
+        "rg",
+        "replication_group_id",
+        "without two consecutive hyphens",
+        "a--b",
+        lambda s: {"replication_group_id": "a--b"},
+    ),
+    Case(
+        "EC110",
+        "rg",
+        "replication_group_id",
+        "not ending with a hyphen",
+        "cache-",
+        lambda s: {"replication_group_id": "cache-"},
+    ),
+    Case("EC110", "rg", "replication_group_id", "1-40", "c" * 41, lambda s: {"replication_group_id": "c" * 41}),
+    Case(
+        "EC110",
+        "rg",
+        "subnet_group_name",
+        "letters, digits or hyphens",
+        "my_subnets",
+        lambda s: {"subnet_group_name": "my_subnets"},
+    ),
+    Case("EC110", "password_user", "user_id", "lower-case letters", "App-User", lambda s: {"user_id": "App-User"}),
+    Case("EC110", "password_user", "user_name", "without spaces", "my app", lambda s: {"user_name": "my app"}),
+    Case(
+        "EC110",
+        "user_group",
+        "user_group_id",
+        "lower-case letters",
+        "Team_Group",
+        lambda s: {"user_group_id": "Team_Group"},
+    ),
+    Case("EC111", "rg", "description", "a non-blank text", "   ", lambda s: {"description": "   "}),
+    Case("EC111", "pg", "description", "a non-blank text", "", lambda s: {"description": ""}),
+    # EC2xx: topology and placement
+    Case("EC200", "rg", "replicas", "a whole number from 0 to 5", 6, lambda s: {"replicas": 6}),
+    Case("EC200", "rg", "replicas", "a whole number from 0 to 5", -1, lambda s: {"replicas": -1}),
+    Case(
+        "EC201",
+        "rg",
+        "automatic_failover",
+        "False when there is no replica",
+        True,
+        lambda s: {"replicas": 0, "automatic_failover": True, "multi_az": False},
+    ),
+    Case(
+        "EC202", "rg", "multi_az", "False when there is no replica", True, lambda s: {"replicas": 0, "multi_az": True}
+    ),
+    Case(
+        "EC203",
+        "rg",
+        "multi_az",
+        "False when automatic_failover is False",
+        True,
+        lambda s: {"automatic_failover": False, "multi_az": True},
+    ),
+    Case(
+        "EC204", "rg", "vpc_subnets", "at least two availability zones", ["dummy1a"], lambda s: {"vpc": s.one_zone_vpc}
+    ),
+    Case(
+        "EC205",
+        "rg",
+        "automatic_failover",
+        "False on T2 nodes",
+        "True with cache.t2.micro",
+        lambda s: {"node_type": "cache.t2.micro"},
+    ),
+    Case(
+        "EC206",
+        "rg",
+        "preferred_availability_zones",
+        "one zone per node: 2",
+        ["dummy1a"],
+        lambda s: {"preferred_availability_zones": ["dummy1a"]},
+    ),
+    Case(
+        "EC207",
+        "rg",
+        "preferred_availability_zones",
+        "zones of the selected subnets",
+        ["us-east-1f"],
+        lambda s: {"preferred_availability_zones": ["dummy1a", "us-east-1f"]},
+    ),
+    # EC22x: node types
+    Case("EC220", "rg", "node_type", "'cache.<family>.<size>'", "r7g.large", lambda s: {"node_type": "r7g.large"}),
+    Case(
+        "EC220",
+        "rg",
+        "node_type",
+        "'cache.<family>.<size>'",
+        "cache.R7G.large",
+        lambda s: {"node_type": "cache.R7G.large"},
+    ),
+    Case(
+        "EC221",
+        "rg",
+        "node_type",
+        "a node type ElastiCache offers in us-east-1: cache.r6g.large",
+        "cache.r6g.huge",
+        lambda s: {"node_type": "cache.r6g.huge"},
+    ),
+    Case(
+        "EC221", "rg", "node_type", "cache.r6gd.xlarge", "cache.r6gd.large", lambda s: {"node_type": "cache.r6gd.large"}
+    ),
+    Case(
+        "EC221",
+        "rg",
+        "node_type",
+        "a node type ElastiCache offers",
+        "cache.t1.micro",
+        lambda s: {"node_type": "cache.t1.micro"},
+    ),
+    Case(
+        "EC222",
+        "rg",
+        "data_tiering",
+        "r6gd nodes require data tiering",
+        False,
+        lambda s: {"node_type": "cache.r6gd.xlarge", "data_tiering": False},
+    ),
+    Case("EC222", "rg", "data_tiering", "data tiering needs r6gd nodes", True, lambda s: {"data_tiering": True}),
+    # EC230: features the engine version lacks
+    Case(
+        "EC230",
+        "rg",
+        "transit_encryption",
+        "PREFERRED needs Valkey 7.2+ or Redis OSS 7.0+",
+        TransitEncryption.PREFERRED,
+        lambda s: {"engine_version": EngineVersion.REDIS_6_2, "transit_encryption": TransitEncryption.PREFERRED},
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "auto_minor_version_upgrade",
+        "automatic minor upgrades need",
+        True,
+        lambda s: {"engine_version": EngineVersion.REDIS_5_0_6, "auto_minor_version_upgrade": True},
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "engine_version",
+        "for data tiering",
+        EngineVersion.REDIS_6_0,
+        lambda s: {"engine_version": EngineVersion.REDIS_6_0, "node_type": "cache.r6gd.xlarge"},
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "auth",
+        "user groups need Valkey 7.2+ or Redis OSS 6.0+",
+        "user group",
+        lambda s: {"engine_version": EngineVersion.REDIS_5_0_6, "auth": CacheAuth.user_group()},
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "auth.user_group",
+        "IAM users need Valkey 7.2+ or Redis OSS 7.0+",
+        "iam",
+        lambda s: {"engine_version": EngineVersion.REDIS_6_2, "auth": CacheAuth.user_group(s.iam_group)},
+    ),
+    # EC3xx: encryption and authentication
+    Case(
+        "EC300",
+        "rg",
+        "auth",
+        "CacheAuth.none() when transit_encryption is DISABLED",
+        "user group",
+        lambda s: {"transit_encryption": TransitEncryption.DISABLED},
+    ),
+    Case(
+        "EC300",
+        "rg",
+        "auth",
+        "CacheAuth.none() when transit_encryption is DISABLED",
+        "generated AUTH token",
+        lambda s: {"transit_encryption": TransitEncryption.DISABLED, "auth": CacheAuth.generated_token()},
+    ),
+    Case(
+        "EC301",
+        "rg",
+        "auth.length",
+        "a whole number from 16 to 128",
+        15,
+        lambda s: {"auth": CacheAuth.generated_token(length=15)},
+    ),
+    Case(
+        "EC301",
+        "rg",
+        "auth.password_length",
+        "a whole number from 16 to 128",
+        129,
+        lambda s: {"auth": CacheAuth.user_group(password_length=129)},
+    ),
+    Case(
+        "EC301",
+        "password_user",
+        "password_length",
+        "a whole number from 16 to 128",
+        8,
+        lambda s: {"password_length": 8},
+    ),
+    Case(
+        "EC302",
+        "rg",
+        "encryption_key",
+        "unset when at_rest_encryption is False",
+        "key",
+        lambda s: {"at_rest_encryption": False, "encryption_key": s.key},
+    ),
+    Case(
+        "EC303",
+        "rg",
+        "auth.user_group",
+        "a user group of engine redis for a Redis OSS cache",
+        "valkey group",
+        lambda s: {"engine_version": EngineVersion.REDIS_7_1, "auth": CacheAuth.user_group(s.valkey_group)},
+    ),
+    Case(
+        "EC303",
+        "user_group",
+        "users",
+        "users of engine redis only",
+        "valkey user",
+        lambda s: {
+            "engine": Engine.REDIS,
+            "users": [PasswordUser(s.stack, s.next_id(), user_name="v", access_string="on ~* +@all")],
+        },
+    ),
+    Case(
+        "EC305",
+        "rg",
+        "auth.access_string",
+        "space-separated ACL rules",
+        "onn ~* +@all",
+        lambda s: {"auth": CacheAuth.user_group(access_string="onn ~* +@all")},
+    ),
+    Case(
+        "EC305",
+        "rg",
+        "auth.access_string",
+        "channel rules need Redis OSS 6.2",
+        "on ~* &* +@all",
+        lambda s: {
+            "engine_version": EngineVersion.REDIS_6_0,
+            "auth": CacheAuth.user_group(access_string="on ~* &* +@all"),
+        },
+    ),
+    Case(
+        "EC305",
+        "password_user",
+        "access_string",
+        "unknown category '@raed'",
+        "on ~* +@raed",
+        lambda s: {"access_string": "on ~* +@raed"},
+    ),
+    Case(
+        "EC305",
+        "iam_user",
+        "access_string",
+        "passwords and password hashes are set through ElastiCache",
+        "on >hunter2 ~*",
+        lambda s: {"access_string": "on >hunter2 ~*"},
+    ),
+    Case("EC307", "user_group", "users", "no password-less users", "legacy", lambda s: {"users": [_nopass_user(s)]}),
+    Case(
+        "EC307",
+        "user_group",
+        "users",
+        "users with distinct user names",
+        ["app"],
+        lambda s: {
+            "users": [
+                PasswordUser(s.stack, s.next_id(), user_name="app", access_string="on ~* +@all"),
+                PasswordUser(s.stack, s.next_id(), user_name="app", access_string="on ~* +@all"),
+            ]
+        },
+    ),
+    # EC4xx: windows and retention
+    Case(
+        "EC400",
+        "rg",
+        "maintenance_window",
+        "'ddd:hh24:mi-ddd:hh24:mi'",
+        "sunday 05:00",
+        lambda s: {"maintenance_window": "sunday 05:00"},
+    ),
+    Case("EC401", "rg", "snapshot_window", "'hh24:mi-hh24:mi'", "5-6", lambda s: {"snapshot_window": "5-6"}),
+    Case(
+        "EC402",
+        "rg",
+        "maintenance_window",
+        "at least 60 minutes",
+        "sun:05:00-sun:05:30",
+        lambda s: {"maintenance_window": "sun:05:00-sun:05:30"},
+    ),
+    Case(
+        "EC402",
+        "rg",
+        "snapshot_window",
+        "at least 60 minutes",
+        "01:00-01:59",
+        lambda s: {"snapshot_window": "01:00-01:59"},
+    ),
+    Case(
+        "EC403",
+        "rg",
+        "snapshot_window",
+        "outside the maintenance window",
+        "05:30-06:30",
+        lambda s: {"snapshot_window": "05:30-06:30"},
+    ),
+    Case(
+        "EC404",
+        "rg",
+        "backup_retention",
+        "whole days from 0 to 35",
+        "36 days",
+        lambda s: {"backup_retention": cdk.Duration.days(36)},
+    ),
+    Case(
+        "EC404",
+        "rg",
+        "backup_retention",
+        "whole days from 0 to 35",
+        "1.5 days",
+        lambda s: {"backup_retention": cdk.Duration.hours(36)},
+    ),
+    # EC5xx: parameters
+    Case(
+        "EC500",
+        "rg",
+        "parameter_group",
+        "a parameter group of family valkey8",
+        "redis7",
+        lambda s: {"parameter_group": s.redis_parameters},
+    ),
+    Case(
+        "EC501",
+        "rg",
+        "parameters['maxmemory-policy']",
+        "set through eviction_policy",
+        "allkeys-lru",
+        lambda s: {"parameters": {"maxmemory-policy": "allkeys-lru"}},
+    ),
+    Case(
+        "EC501",
+        "pg",
+        "parameters",
+        "keyed by engine parameter names",
+        "Bad Name",
+        lambda s: {"parameters": {"Bad Name": "x"}},
+    ),
+    Case(
+        "EC501",
+        "pg",
+        "parameters['cluster-enabled']",
+        "cluster mode",
+        "yes",
+        lambda s: {"parameters": {"cluster-enabled": "yes"}},
+    ),
+    Case("EC502", "rg", "parameters['timeout']", "a string", 5, lambda s: {"parameters": {"timeout": 5}}),
+    Case(
+        "EC502",
+        "pg",
+        "reserved_memory_percent",
+        "a whole number from 0 to 100",
+        101,
+        lambda s: {"reserved_memory_percent": 101},
+    ),
+    Case(
+        "EC503",
+        "rg",
+        "parameter_group",
+        "without cluster-enabled=yes",
+        "cluster-enabled=yes",
+        lambda s: {"parameter_group": s.cluster_parameters},
+    ),
+    # EC6xx: network
+    Case("EC600", "rg", "vpc", "a VPC with private subnets", "public_vpc", lambda s: {"vpc": s.public_vpc}),
+    Case(
+        "EC601",
+        "rg",
+        "vpc_subnets",
+        "private subnets only",
+        "public ids",
+        lambda s: {"vpc": s.mixed_vpc, "vpc_subnets": ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC)},
+    ),
+    Case(
+        "EC602",
+        "rg",
+        "vpc_subnets",
+        "There are no 'Public' subnet groups in this VPC",
+        "selection",
+        lambda s: {"vpc_subnets": ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC)},
+    ),
+    Case(
+        "EC602",
+        "rg",
+        "vpc_subnets",
+        "a selection of at least one subnet",
+        "selection",
+        lambda s: {"vpc_subnets": ec2.SubnetSelection(availability_zones=["us-east-1z"])},
+    ),
+    Case("EC603", "rg", "security_groups", "at least one", [], lambda s: {"security_groups": []}),
+    Case("EC604", "rg", "port", "a TCP port number from 1 to 65535", 0, lambda s: {"port": 0}),
+    Case("EC604", "rg", "port", "a TCP port number from 1 to 65535", 70000, lambda s: {"port": 70000}),
+]
+
+# Values that depend on the sandbox (construct objects, zones, subnet ids) are compared by kind:
+_BY_KIND = {
+    "sg",
+    "key",
+    "public_vpc",
+    "public ids",
+    "selection",
+    "valkey group",
+    "valkey user",
+    "legacy",
+    "iam",
+    "user group",
+    "generated AUTH token",
+}
+
+
+def _build_failing(sandbox: Sandbox, case: Case) -> tuple[str, ElastiCacheValidationError]:
+    overrides = case.overrides(sandbox)
     construct_id = sandbox.next_id()
     with pytest.raises(ElastiCacheValidationError) as raised:
-        ReplicationGroup(sandbox.stack, construct_id, **props)
-    failed = sandbox.stack.node.find_child(construct_id)
-    assert failed.node.children == [], "validation must fail before any resource is created"
+        BUILDERS[case.target](sandbox.stack, construct_id, sandbox, **overrides)
+    failed = sandbox.stack.node.try_find_child(construct_id)
+    assert failed is None or failed.node.children == [], "validation must fail before any resource is created"
     return f"Sandbox/{construct_id}", raised.value
 
 
-def expect(sandbox: Sandbox, prop: str, allowed: str, given: object, **overrides: Any) -> None:
-    path, error = build(sandbox, **overrides)
-    assert ValidationIssue(path, prop, allowed, given) in error.issues, str(error)
-    assert f"{path}: {prop} must be {allowed}; got {given!r}" in str(error)
-
-
-# --- replicas, failover, Multi-AZ -------------------------------------------------------------
-
-
-@pytest.mark.parametrize("replicas", [-1, 6, "1", 1.0])
-def test_replica_count_range(sandbox: Sandbox, replicas: object) -> None:
-    expect(sandbox, "replicas", "a whole number from 0 to 5 (NumCacheClusters 1-6)", replicas, replicas=replicas)
-
-
-def test_failover_needs_a_replica(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "automatic_failover",
-        "False when there is no replica (failover promotes a replica)",
-        True,
-        replicas=0,
-        automatic_failover=True,
-    )
-
-
-def test_multi_az_needs_failover(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "multi_az",
-        "False unless automatic_failover is True (Multi-AZ needs automatic failover)",
-        True,
-        automatic_failover=False,
-        multi_az=True,
-    )
-
-
-@pytest.mark.parametrize("node_type", ["cache.t2.micro", "cache.t1.micro"])
-def test_failover_not_on_t1_t2_without_cluster_mode(sandbox: Sandbox, node_type: str) -> None:
-    expect(
-        sandbox,
-        "automatic_failover",
-        "False on T1 and T2 node types, which support failover only with cluster mode enabled",
-        f"True with {node_type}",
-        node_type=node_type,
-    )
-
-
-def test_multi_az_needs_two_zones(sandbox: Sandbox) -> None:
-    one_zone = ec2.SubnetSelection(subnets=[sandbox.vpc.isolated_subnets[0]])
-    zone = sandbox.vpc.isolated_subnets[0].availability_zone
-    expect(
-        sandbox, "vpc_subnets", "subnets in at least two availability zones for Multi-AZ", [zone], vpc_subnets=one_zone
-    )
-
-
-def test_preferred_zones_one_per_node(sandbox: Sandbox) -> None:
-    zones = [s.availability_zone for s in sandbox.vpc.isolated_subnets]
-    expect(
-        sandbox,
-        "preferred_availability_zones",
-        "one zone per node: 2 (replicas + 1)",
-        zones[:1],
-        preferred_availability_zones=zones[:1],
-    )
-
-
-def test_preferred_zones_must_be_subnet_zones(sandbox: Sandbox) -> None:
-    zones = [s.availability_zone for s in sandbox.vpc.isolated_subnets]
-    expect(
-        sandbox,
-        "preferred_availability_zones",
-        f"zones of the selected subnets: {zones}",
-        ["us-east-1f"],
-        preferred_availability_zones=[zones[0], "us-east-1f"],
-    )
-
-
-# --- node types and data tiering --------------------------------------------------------------
-
-
-@pytest.mark.parametrize("node_type", ["r7g.large", "cache.r7g", "cache.R7G.large", "", 7])
-def test_node_type_format(sandbox: Sandbox, node_type: object) -> None:
-    expect(
-        sandbox, "node_type", "'cache.<family>.<size>', for example 'cache.r7g.large'", node_type, node_type=node_type
-    )
-
-
-def test_r6gd_requires_data_tiering(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "data_tiering",
-        "True for cache.r6gd.xlarge: r6gd nodes require data tiering",
-        False,
-        node_type="cache.r6gd.xlarge",
-        data_tiering=False,
-    )
-
-
-def test_data_tiering_only_on_r6gd(sandbox: Sandbox) -> None:
-    expect(sandbox, "data_tiering", "True only with r6gd node types", "True with cache.r7g.large", data_tiering=True)
-
-
-def test_data_tiering_needs_redis_6_2(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "engine_version",
-        "Redis OSS 6.2 or later, or Valkey, for data tiering",
-        "REDIS_6_0",
-        engine_version=EngineVersion.REDIS_6_0,
-        node_type="cache.r6gd.xlarge",
-    )
-
-
-# --- encryption and auth ----------------------------------------------------------------------
-
-
-def test_auth_token_needs_tls(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "auth",
-        "CacheAuth.none() when transit_encryption is DISABLED (an AUTH token needs TLS)",
-        "generated",
-        transit_encryption=TransitEncryption.DISABLED,
-    )
-
-
-@pytest.mark.parametrize("length", [15, 129])
-def test_generated_token_length(sandbox: Sandbox, length: int) -> None:
-    expect(
-        sandbox,
-        "auth.length",
-        "a whole number from 16 to 128",
-        length,
-        auth=CacheAuth.generated_token(length=length),
-    )
-
-
-def test_kms_key_needs_at_rest_encryption(sandbox: Sandbox) -> None:
-    key = kms.Key(sandbox.stack, sandbox.next_id())
-    expect(
-        sandbox,
-        "encryption_key",
-        "unset when at_rest_encryption is False (a KMS key needs at-rest encryption)",
-        key.node.path,
-        at_rest_encryption=False,
-        encryption_key=key,
-    )
-
-
-def test_preferred_transit_needs_redis_7(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "transit_encryption",
-        "REQUIRED or DISABLED before Redis OSS 7.0 (PREFERRED mode needs 7.0 or later)",
-        "PREFERRED with REDIS_6_2",
-        engine_version=EngineVersion.REDIS_6_2,
-        transit_encryption=TransitEncryption.PREFERRED,
-    )
-
-
-def test_minor_upgrades_need_redis_6(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "auto_minor_version_upgrade",
-        "unset or False before Redis OSS 6.0 (automatic minor upgrades start with 6.0)",
-        "True with REDIS_5_0_6",
-        engine_version=EngineVersion.REDIS_5_0_6,
-        auto_minor_version_upgrade=True,
-    )
-
-
-# --- windows and backups ----------------------------------------------------------------------
-
-WEEKLY = "'ddd:hh24:mi-ddd:hh24:mi' in UTC with ddd one of sun, mon, tue, wed, thu, fri, sat"
-
-
-@pytest.mark.parametrize(
-    "window", ["Sun:05:00-Sun:06:00", "sunday:05:00-sunday:06:00", "sun:24:00-mon:01:00", "05:00-06:00"]
-)
-def test_maintenance_window_format(sandbox: Sandbox, window: str) -> None:
-    expect(sandbox, "maintenance_window", WEEKLY, window, maintenance_window=window)
-
-
-@pytest.mark.parametrize("window", ["sun:05:00-sun:05:59", "sun:05:00-sun:05:00"])
-def test_maintenance_window_length(sandbox: Sandbox, window: str) -> None:
-    expect(sandbox, "maintenance_window", "at least 60 minutes long", window, maintenance_window=window)
-
-
-@pytest.mark.parametrize("window", ["3:00-4:00", "03:00 - 04:00", "sun:03:00-sun:04:00"])
-def test_snapshot_window_format(sandbox: Sandbox, window: str) -> None:
-    expect(sandbox, "snapshot_window", "'hh24:mi-hh24:mi' in UTC", window, snapshot_window=window)
-
-
-def test_snapshot_window_length(sandbox: Sandbox) -> None:
-    expect(sandbox, "snapshot_window", "at least 60 minutes long", "01:00-01:30", snapshot_window="01:00-01:30")
-
-
-@pytest.mark.parametrize(
-    ("maintenance", "snapshot"),
-    [
-        ("sun:03:00-sun:04:00", "03:30-04:30"),
-        ("sat:23:30-sun:00:30", "00:00-01:00"),  # maintenance wraps the week
-        ("wed:22:00-wed:23:00", "22:30-00:30"),  # snapshot wraps midnight
-    ],
-)
-def test_windows_must_not_overlap(sandbox: Sandbox, maintenance: str, snapshot: str) -> None:
-    expect(
-        sandbox,
-        "snapshot_window",
-        f"outside the maintenance window {maintenance} on every day",
-        snapshot,
-        maintenance_window=maintenance,
-        snapshot_window=snapshot,
-    )
-
-
-def test_default_snapshot_window_cannot_fit_a_day_long_maintenance(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "snapshot_window",
-        "outside the maintenance window mon:00:00-mon:23:30 on every day",
-        "22:00-23:00",
-        maintenance_window="mon:00:00-mon:23:30",
-    )
-
-
-def test_backup_retention_at_most_35_days(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "backup_retention",
-        "a Duration of whole days from 0 to 35 (0 turns automatic backups off)",
-        "36 days",
-        backup_retention=cdk.Duration.days(36),
-    )
-
-
-def test_backup_retention_whole_days(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "backup_retention",
-        "a Duration of whole days from 0 to 35 (0 turns automatic backups off)",
-        "1.5 days",
-        backup_retention=cdk.Duration.hours(36),
-    )
-
-
-# --- names, description, port -----------------------------------------------------------------
-
-ID_RULE = (
-    "1-40 letters, digits or hyphens, starting with a letter, not ending with a hyphen "
-    "and without two consecutive hyphens"
-)
-
-
-@pytest.mark.parametrize("name", ["1cache", "cache-", "my--cache", "a" * 41, "cache_1", ""])
-def test_replication_group_id_format(sandbox: Sandbox, name: str) -> None:
-    expect(sandbox, "replication_group_id", ID_RULE, name, replication_group_id=name)
-
-
-def test_description_not_blank(sandbox: Sandbox) -> None:
-    expect(sandbox, "description", "a non-empty text", "  ", description="  ")
-
-
-@pytest.mark.parametrize("port", [0, 65536, "6379"])
-def test_port_range(sandbox: Sandbox, port: object) -> None:
-    expect(sandbox, "port", "a TCP port number from 1 to 65535", port, port=port)
-
-
-def test_subnet_group_name_format(sandbox: Sandbox) -> None:
-    expect(
-        sandbox, "subnet_group_name", "1-255 letters, digits or hyphens", "my subnets", subnet_group_name="my subnets"
-    )
-
-
-# --- parameter groups -------------------------------------------------------------------------
-
-
-def test_parameter_group_family_must_match_engine(sandbox: Sandbox) -> None:
-    group = ParameterGroup(sandbox.stack, sandbox.next_id(), engine_version=EngineVersion.VALKEY_7_2)
-    expect(
-        sandbox,
-        "parameter_group",
-        "a parameter group of family valkey8 (engine valkey 8.2)",
-        "valkey7",
-        parameter_group=group,
-    )
-
-
-def test_parameter_group_excludes_inline_parameters(sandbox: Sandbox) -> None:
-    group = ParameterGroup(sandbox.stack, sandbox.next_id(), engine_version=EngineVersion.VALKEY_8_2)
-    expect(
-        sandbox,
-        "eviction_policy",
-        "unset when parameter_group is given (set it on that parameter group)",
-        EvictionPolicy.ALLKEYS_LRU,
-        parameter_group=group,
-        eviction_policy=EvictionPolicy.ALLKEYS_LRU,
-    )
-
-
-def test_cluster_mode_parameter_refused(sandbox: Sandbox) -> None:
-    expect(
-        sandbox,
-        "parameters['cluster-enabled']",
-        "'no' or unset for a replication group with cluster mode disabled",
-        "yes",
-        parameters={"cluster-enabled": "yes"},
-    )
-
-
-# --- network ----------------------------------------------------------------------------------
-
-
-def test_public_subnets_refused() -> None:
-    sandbox = Sandbox()
-    vpc = ec2.Vpc(sandbox.stack, "Public", max_azs=2, nat_gateways=0, restrict_default_security_group=False)
-    path, error = build(sandbox, vpc=vpc, vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC))
-    (issue,) = [i for i in error.issues if i.prop == "vpc_subnets"]
-    assert issue.path == path
-    assert issue.allowed == "private subnets only (no route to an internet gateway)"
-    assert issue.given == [s.subnet_id for s in vpc.public_subnets]
-
-
-def test_vpc_without_private_subnets_refused() -> None:
-    sandbox = Sandbox()
-    vpc = ec2.Vpc(
-        sandbox.stack,
-        "OnlyPublic",
-        max_azs=2,
-        nat_gateways=0,
-        restrict_default_security_group=False,
-        subnet_configuration=[ec2.SubnetConfiguration(name="web", subnet_type=ec2.SubnetType.PUBLIC)],
-    )
-    expect(sandbox, "vpc", "a VPC with private subnets (isolated or with egress)", "Sandbox/OnlyPublic", vpc=vpc)
-
-
-def test_security_groups_not_empty(sandbox: Sandbox) -> None:
-    expect(sandbox, "security_groups", "at least one security group", [], security_groups=[])
-
-
-# --- closed choices must be our enums, never bare strings ------------------------------------
-
-
-def test_engine_version_must_be_enum(sandbox: Sandbox) -> None:
-    path, error = build(sandbox, engine_version="valkey 8.2")
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_rule(sandbox: Sandbox, case: Case) -> None:
+    path, error = _build_failing(sandbox, case)
+    assert len(error.issues) == 1, f"expected only {case.code}, got:\n{error}"
     (issue,) = error.issues
-    assert (issue.path, issue.prop, issue.given) == (path, "engine_version", "valkey 8.2")
-    assert issue.allowed.startswith("an EngineVersion member: REDIS_4_0_10, ")
+    assert (issue.code, issue.path, issue.prop) == (case.code, path, case.prop), str(error)
+    assert case.allowed in issue.allowed, str(error)
+    if case.given == DEPLOY_TIME_VALUE:
+        assert show(issue.given) == DEPLOY_TIME_VALUE
+        assert "${Token[" not in str(error)
+    elif case.given == ["dummy1a"]:
+        pass  # zones of the sandbox's environment-agnostic lookups; the code and property say enough
+    elif not (isinstance(case.given, str) and case.given in _BY_KIND):
+        assert issue.given == case.given, str(error)
+    assert str(error).startswith("Invalid ElastiCache configuration:\n  - [" + case.code + "] " + path + ": ")
 
 
-@pytest.mark.parametrize(
-    ("prop", "value", "allowed"),
-    [
-        ("transit_encryption", "required", "a TransitEncryption member: REQUIRED, PREFERRED, DISABLED"),
-        (
-            "auth",
-            "token",
-            "a CacheAuth: CacheAuth.generated_token(), CacheAuth.token_from_secret(secret) or CacheAuth.none()",
-        ),
-        ("removal_policy", "snapshot", "a RemovalPolicy"),
-        (
-            "eviction_policy",
-            "allkeys-lru",
-            "an EvictionPolicy member: VOLATILE_LRU, ALLKEYS_LRU, VOLATILE_LFU, ALLKEYS_LFU, VOLATILE_RANDOM, "
-            "ALLKEYS_RANDOM, VOLATILE_TTL, NOEVICTION",
-        ),
-    ],
-)
-def test_closed_choices_are_typed(sandbox: Sandbox, prop: str, value: str, allowed: str) -> None:
-    expect(sandbox, prop, allowed, value, **{prop: value})
-
-
-@pytest.mark.parametrize(
-    "prop", ["at_rest_encryption", "multi_az", "automatic_failover", "data_tiering", "auto_minor_version_upgrade"]
-)
-def test_switches_are_booleans(sandbox: Sandbox, prop: str) -> None:
-    expect(sandbox, prop, "True or False", "yes", **{prop: "yes"})
-
-
-def test_every_problem_reported_at_once(sandbox: Sandbox) -> None:
-    path, error = build(
-        sandbox, replicas=9, port=0, maintenance_window="sun:05:00-sun:05:10", replication_group_id="9lives"
+def test_every_problem_is_reported_at_once(sandbox: Sandbox) -> None:
+    _, error = _build_failing(
+        sandbox,
+        Case("", "rg", "", "", None, lambda s: {"replicas": 9, "port": 0, "maintenance_window": "never"}),
     )
-    assert [issue.prop for issue in error.issues] == ["replicas", "maintenance_window", "replication_group_id", "port"]
-    assert all(issue.path == path for issue in error.issues)
+    assert error.codes == ["EC604", "EC200", "EC400"]
 
 
-def test_grant_read_token_needs_a_token(sandbox: Sandbox) -> None:
-    construct_id = sandbox.next_id()
+def test_the_empty_user_group_fails_at_synth(sandbox: Sandbox) -> None:
+    app = new_app()
+    stack = cdk.Stack(app, "Empty")
+    UserGroup(stack, "Group", engine=Engine.VALKEY)
+    with pytest.raises(Exception, match=r"\[EC307\] Empty/Group: users must be at least one user"):
+        app.synth()
+
+
+def test_grant_connect_needs_an_iam_user(sandbox: Sandbox) -> None:
     cache = ReplicationGroup(
         sandbox.stack,
-        construct_id,
+        sandbox.next_id(),
         vpc=sandbox.vpc,
         engine_version=EngineVersion.VALKEY_8_2,
         node_type="cache.r7g.large",
-        auth=CacheAuth.none(),
     )
-    role = ec2.SecurityGroup  # any grantee would do; the check fires before it is used
+    role = iam.Role(sandbox.stack, sandbox.next_id(), assumed_by=iam.AccountRootPrincipal())
     with pytest.raises(ElastiCacheValidationError) as raised:
-        cache.grant_read_auth_token(role)  # type: ignore[arg-type]
+        cache.grant_connect(role)
+    assert raised.value.codes == ["EC306"]
+
+
+def test_node_type_offered_elsewhere_but_not_in_the_stacks_region() -> None:
+    stack = cdk.Stack(new_app(), "Cape", env=cdk.Environment(account="111111111111", region="af-south-1"))
+    vpc = isolated_vpc(stack)
+    with pytest.raises(ElastiCacheValidationError) as raised:
+        ReplicationGroup(stack, "Cache", vpc=vpc, engine_version=EngineVersion.VALKEY_8_2, node_type="cache.c7gn.large")
     (issue,) = raised.value.issues
-    assert issue == ValidationIssue(
-        f"Sandbox/{construct_id}",
-        "auth",
-        "token authentication (CacheAuth.generated_token or token_from_secret) to grant reading its token",
-        "no AUTH token",
-    )
+    assert issue.code == "EC221"
+    assert issue.allowed.startswith("a node type ElastiCache offers in af-south-1")
+
+
+def test_every_rule_code_has_a_negative_test() -> None:
+    from tests.test_app import CONTEXT_CASES  # the app's context keys, EC900
+
+    covered = {case.code for case in CASES} | {case[0] for case in CONTEXT_CASES} | {"EC306"}
+    assert covered >= set(RULES), f"no negative test for {sorted(set(RULES) - covered)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs_lib.windows import Window, overlaps, parse_daily, parse_weekly, snapshot_window_before
+from constructs_lib.facts.windows import Window, overlaps, parse_daily, parse_weekly, snapshot_window_before
 
 
 def test_weekly_window_minutes() -> None:

@@ -1,0 +1,315 @@
+"""What every cache kind offers, created here or imported: the ``ICache`` interface and the
+``CacheBase`` class every kind derives from (as aws-cdk's ``DatabaseClusterBase`` and the alpha
+``ServerlessCacheBase`` do).
+
+A kind implements a handful of abstract members (identity, endpoints, metric dimensions); network
+access, IAM grants and metrics then work the same for all kinds, created or imported.
+"""
+
+from __future__ import annotations
+
+import abc
+import inspect
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+import jsii
+from aws_cdk import ArnFormat, Duration, Resource, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from constructs_lib import rules
+from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
+from constructs_lib.facts.engines import Engine
+
+NAMESPACE = "AWS/ElastiCache"
+C = TypeVar("C", bound=type)
+
+
+def documented_signature(cls: C) -> C:
+    """Make ``help(cls)`` and ``inspect.signature(cls)`` show ``cls.__init__``'s keyword arguments.
+
+    jsii's metaclass defines ``__call__(cls, *args, **kwargs)``, which otherwise hides them
+    (aws/jsii#1659).
+    """
+    init = inspect.signature(cls.__init__)  # type: ignore[misc]
+    cls.__signature__ = init.replace(parameters=list(init.parameters.values())[1:])  # type: ignore[attr-defined]
+    return cls
+
+
+@dataclass(frozen=True)
+class CacheEndpoint:
+    """A host name and port clients connect to. The address is a token until deploy time; the port
+    is the number the cache was configured with, so it has one type whether created or imported."""
+
+    address: str
+    port: int
+
+    @property
+    def socket_address(self) -> str:
+        """``host:port``, for a client's configuration."""
+        return f"{self.address}:{self.port}"
+
+
+@runtime_checkable
+class ICache(Protocol):
+    """The interface shared by every cache kind, created or imported."""
+
+    @property
+    def cache_id(self) -> str:
+        """The identifier ElastiCache knows the cache by (replication group id, cache name ...)."""
+        ...
+
+    @property
+    def cache_arn(self) -> str: ...
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine, when known (imports may leave it out)."""
+        ...
+
+    @property
+    def endpoint(self) -> CacheEndpoint:
+        """Where a client starts: the primary endpoint, or the configuration endpoint in cluster mode."""
+        ...
+
+    @property
+    def reader_endpoint(self) -> CacheEndpoint | None:
+        """Where reads may go, spread over replicas; ``None`` when the kind has none or it is unknown."""
+        ...
+
+    @property
+    def connections(self) -> ec2.Connections: ...
+
+    @property
+    def auth_secret(self) -> secretsmanager.ISecret | None:
+        """The secret clients read credentials from (the AUTH token, or the application user's password)."""
+        ...
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant: ...
+
+    def grant_connect(self, grantee: iam.IGrantable) -> iam.Grant: ...
+
+    def grant_read_auth_secret(self, grantee: iam.IGrantable) -> iam.Grant: ...
+
+    def metric(self, metric_name: str, **props: Any) -> cloudwatch.IMetric: ...
+
+
+def _issue(scope: Construct, rule: rules.Rule, prop: str, allowed: str, given: object) -> ElastiCacheValidationError:
+    return ElastiCacheValidationError([ValidationIssue(rule.code, scope.node.path, prop, allowed, given)])
+
+
+@jsii.implements(ec2.IConnectable)
+class CacheBase(Resource):
+    """The base of every cache kind: grants, network access and metrics on top of a few abstract
+    members. Not instantiated directly; see ``ReplicationGroup`` and the other kinds."""
+
+    # --- what a kind provides ---------------------------------------------------------------
+
+    @property
+    @abc.abstractmethod
+    def cache_id(self) -> str: ...
+
+    @property
+    @abc.abstractmethod
+    def engine(self) -> Engine | None: ...
+
+    @property
+    @abc.abstractmethod
+    def _arn_resource_type(self) -> str:
+        """The ARN's resource type: ``replicationgroup``, ``serverlesscache``, ``cluster``."""
+
+    @abc.abstractmethod
+    def _metric_dimension_sets(self) -> list[dict[str, str]]:
+        """One CloudWatch dimension map per time series that together cover the cache."""
+
+    def _endpoint_or_none(self) -> CacheEndpoint | None:
+        return None
+
+    def _reader_endpoint_or_none(self) -> CacheEndpoint | None:
+        return None
+
+    def _connections_or_none(self) -> ec2.Connections | None:
+        return None
+
+    def _auth_secret_or_none(self) -> secretsmanager.ISecret | None:
+        return None
+
+    def _iam_user_arns(self) -> list[str]:
+        """ARNs of the IAM-authenticated users this cache's user group holds."""
+        return []
+
+    # --- shared behaviour -------------------------------------------------------------------
+
+    @property
+    def cache_arn(self) -> str:
+        """Formatted with the cache's own region and account, which differ from the importing
+        stack's for a cache imported from elsewhere (a Global Datastore member, another account)."""
+        return Stack.of(self).format_arn(
+            service="elasticache",
+            resource=self._arn_resource_type,
+            resource_name=self.cache_id,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+            region=self.env.region,
+            account=self.env.account,
+        )
+
+    @property
+    def endpoint(self) -> CacheEndpoint:
+        endpoint = self._endpoint_or_none()
+        if endpoint is None:
+            raise _issue(self, rules.MISSING, "endpoint", "given when the cache is imported (endpoint_address)", None)
+        return endpoint
+
+    @property
+    def reader_endpoint(self) -> CacheEndpoint | None:
+        return self._reader_endpoint_or_none()
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """Network access: ``cache.connections.allow_default_port_from(app)``, or from the client's side
+        ``app.connections.allow_to_default_port(cache)``."""
+        connections = self._connections_or_none()
+        if connections is None:
+            raise _issue(
+                self,
+                rules.MISSING,
+                "security_groups",
+                "given when the cache is imported, to open network access to it",
+                None,
+            )
+        return connections
+
+    @property
+    def auth_secret(self) -> secretsmanager.ISecret | None:
+        return self._auth_secret_or_none()
+
+    def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
+        """Allow ``actions`` (``elasticache:...``) on this cache, through the grantee's own policy."""
+        return iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[self.cache_arn])
+
+    def grant_connect(self, grantee: iam.IGrantable, *users: Any) -> iam.Grant:
+        """Allow IAM authentication: ``elasticache:Connect`` on this cache and on its IAM-authenticated
+        users (ElastiCache needs both), or only on ``users`` when given.
+
+        Raises when there is no IAM-authenticated user to connect as.
+        """
+        user_arns = [user.user_arn for user in users] if users else self._iam_user_arns()
+        if not user_arns:
+            raise _issue(
+                self,
+                rules.USER_AUTHENTICATION,
+                "auth",
+                "a user group with an IamUser (CacheAuth.user_group(...)) for grant_connect, or users given "
+                "to grant_connect",
+                "no IAM-authenticated user",
+            )
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=["elasticache:Connect"], resource_arns=[self.cache_arn, *user_arns]
+        )
+
+    def grant_read_auth_secret(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Allow reading the credentials secret and decrypting it (only through Secrets Manager).
+
+        Granted through the grantee's policy alone, never by editing the secret's or the key's
+        resource policy, so a client in another stack adds no dependency back onto the cache's
+        stack (which would be a cycle when the client also reads the endpoint).
+        """
+        secret = self.auth_secret
+        if secret is None:
+            raise _issue(
+                self,
+                rules.MISSING,
+                "auth",
+                "credentials in Secrets Manager (a user group, generated_token or token_from_secret) to grant "
+                "reading them",
+                "no secret",
+            )
+        return grant_read_secret(secret, grantee)
+
+    # --- metrics ----------------------------------------------------------------------------
+
+    def metric(self, metric_name: str, **props: Any) -> cloudwatch.IMetric:
+        """A metric of namespace ``AWS/ElastiCache`` covering the whole cache.
+
+        For a kind whose metrics are per node (a replication group has no group-level dimension),
+        the per-node series are combined with ``aggregate`` (``MAX`` by default; ``SUM`` for
+        counts) into one series. ``props`` are ``cloudwatch.MetricOptions`` (``statistic``,
+        ``period`` ...).
+        """
+        aggregate = props.pop("aggregate", "MAX")
+        dimension_sets = self._metric_dimension_sets()
+        metrics = [
+            cloudwatch.Metric(
+                namespace=NAMESPACE,
+                metric_name=metric_name,
+                dimensions_map=dimensions,
+                **{"period": Duration.minutes(5), "statistic": "Average", **props},
+            )
+            for dimensions in dimension_sets
+        ]
+        if len(metrics) == 1:
+            return metrics[0]
+        return cloudwatch.MathExpression(
+            expression=f"{aggregate}(METRICS())",
+            using_metrics={f"m{i}": metric for i, metric in enumerate(metrics)},
+            label=f"{metric_name} ({aggregate.lower()} over {len(metrics)} nodes)",
+            period=props.get("period", Duration.minutes(5)),
+        )
+
+    def metric_cache_hit_rate(self, **props: Any) -> cloudwatch.IMetric:
+        """``CacheHitRate``: hits / (hits + misses), percent, averaged over the nodes."""
+        return self.metric("CacheHitRate", **{"statistic": "Average", "aggregate": "AVG", **props})
+
+    def metric_evictions(self, **props: Any) -> cloudwatch.IMetric:
+        """``Evictions``: keys evicted for lack of memory, summed over the nodes."""
+        return self.metric("Evictions", **{"statistic": "Sum", "aggregate": "SUM", **props})
+
+    def metric_current_connections(self, **props: Any) -> cloudwatch.IMetric:
+        """``CurrConnections``: client connections, summed over the nodes."""
+        return self.metric("CurrConnections", **{"statistic": "Maximum", "aggregate": "SUM", **props})
+
+
+class NodeCacheBase(CacheBase):
+    """A cache made of nodes (replication group, Memcached cluster), whose metrics are per node."""
+
+    def metric_engine_cpu_utilization(self, **props: Any) -> cloudwatch.IMetric:
+        """``EngineCPUUtilization``: the engine thread's CPU, percent; the busiest node."""
+        return self.metric("EngineCPUUtilization", **{"statistic": "Maximum", "aggregate": "MAX", **props})
+
+    def metric_memory_used_for_eviction(self, **props: Any) -> cloudwatch.IMetric:
+        """``DatabaseMemoryUsageCountedForEvictPercentage``: memory counted towards eviction, percent of
+        ``maxmemory``; the fullest node."""
+        return self.metric(
+            "DatabaseMemoryUsageCountedForEvictPercentage", **{"statistic": "Maximum", "aggregate": "MAX", **props}
+        )
+
+    def metric_replication_lag(self, **props: Any) -> cloudwatch.IMetric:
+        """``ReplicationLag``: seconds a replica is behind its primary; the furthest replica (primaries
+        report no value)."""
+        return self.metric("ReplicationLag", **{"statistic": "Maximum", "aggregate": "MAX", **props})
+
+
+def grant_read_secret(secret: secretsmanager.ISecret, grantee: iam.IGrantable) -> iam.Grant:
+    """Read access to ``secret`` and, if it has one, decryption with its key through Secrets Manager,
+    granted on the grantee's policy only (no resource-policy edits, so no cross-stack cycle)."""
+    arn = secret.secret_full_arn or f"{secret.secret_arn}-??????"
+    grant = iam.Grant.add_to_principal(
+        grantee=grantee,
+        actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        resource_arns=[arn],
+    )
+    if secret.encryption_key is not None:
+        stack = Stack.of(secret)
+        grant = grant.combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=["kms:Decrypt"],
+                resource_arns=[secret.encryption_key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}},
+            )
+        )
+    return grant
