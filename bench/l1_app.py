@@ -241,7 +241,6 @@ class Cache(cdk.Stack):
             description="redis 7.0 parameters",
             properties={"maxmemory-policy": "allkeys-lru"},
         )
-        params.add_property_override("CacheParameterGroupName", "app-redis7")
         subnets = elasticache.CfnSubnetGroup(
             self,
             "SubnetGroup",
@@ -275,13 +274,47 @@ class Cache(cdk.Stack):
         key.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         secret = secretsmanager.CfnSecret(
             self,
-            "AuthToken",
-            description="AUTH token of Redis cache for application",
+            "AppUserSecret",
+            description="Password of ElastiCache user app",
             kms_key_id=key.attr_arn,
             generate_secret_string=secretsmanager.CfnSecret.GenerateSecretStringProperty(
-                password_length=64, exclude_characters="\"%'()*+,./:;=?@[\\]_`{|}~", include_space=False
+                secret_string_template='{"username": "app"}',
+                generate_string_key="password",
+                password_length=64,
+                exclude_characters="\"%'()*+,./:;=?@[\\]_`{|}~",
+                include_space=False,
             ),
         )
+        default_user = elasticache.CfnUser(
+            self,
+            "DefaultUser",
+            engine="redis",
+            user_id="app-redis-default",
+            user_name="default",
+            access_string="off -@all",
+            authentication_mode={"Type": "no-password-required"},
+        )
+        app_user = elasticache.CfnUser(
+            self,
+            "AppUser",
+            engine="redis",
+            user_id="app-redis-app",
+            user_name="app",
+            access_string="on ~* &* +@all",
+            authentication_mode={
+                "Type": "password",
+                "Passwords": [cdk.Fn.join("", ["{{resolve:secretsmanager:", secret.ref, ":SecretString:password::}}"])],
+            },
+        )
+        user_group = elasticache.CfnUserGroup(
+            self,
+            "UserGroup",
+            engine="redis",
+            user_group_id="app-redis-users",
+            user_ids=[default_user.ref, app_user.ref],
+        )
+        for resource in (params, subnets, secret, default_user, app_user, user_group):
+            resource.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
         group = elasticache.CfnReplicationGroup(
             self,
             "Cache",
@@ -291,14 +324,13 @@ class Cache(cdk.Stack):
             engine_version="7.0",
             cache_node_type="cache.r6g.large",
             num_cache_clusters=2,
-            preferred_cache_cluster_a_zs=[cdk.Fn.select(i, cdk.Fn.get_azs()) for i in range(2)],
             port=6379,
             cache_subnet_group_name=subnets.ref,
             security_group_ids=[sg.attr_group_id],
             cache_parameter_group_name=params.ref,
             transit_encryption_enabled=True,
             transit_encryption_mode="required",
-            auth_token=cdk.Fn.join("", ["{{resolve:secretsmanager:", secret.ref, ":SecretString:::}}"]),
+            user_group_ids=[user_group.ref],
             at_rest_encryption_enabled=True,
             kms_key_id=key.attr_arn,
             automatic_failover_enabled=True,

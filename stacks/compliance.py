@@ -1,13 +1,14 @@
 """cdk-nag rule packs, run on every synth as CDK validation plugins.
 
 A finding fails the synth. Our stacks fix what they can; what remains is acknowledged where it
-arises, each with the reason in plain words, through ``acknowledge`` below.
+arises, each with the reason in plain words, through ``constructs_lib.nag.acknowledge``: the
+library acknowledges what its own resources raise (so a consumer's nag run agrees with ours), the
+stacks what their choices raise.
 """
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, App, Validations
-from constructs import IConstruct
+from aws_cdk import App, Validations
 
 
 def add_compliance_packs(app: App) -> None:
@@ -20,15 +21,4 @@ def add_compliance_packs(app: App) -> None:
         HIPAASecurityChecks(app, verbose=True),
         NIST80053R5Checks(app, verbose=True),
         PCIDSS321Checks(app, verbose=True),
-    )
-
-
-def acknowledge(scope: IConstruct, reason: str, *rule_ids: str) -> None:
-    """Acknowledge cdk-nag findings on ``scope`` and everything under it.
-
-    ``rule_ids`` are the rule names as cdk-nag prints them, e.g. ``AwsSolutions-AEC5``; the pack
-    prefix that CDK's validation report expects (``AwsSolutions::AwsSolutions-AEC5``) is added here.
-    """
-    Validations.of(scope).acknowledge(
-        *(Acknowledgment(id=f"{rule_id.split('-', 1)[0]}::{rule_id}", reason=reason) for rule_id in rule_ids)
     )

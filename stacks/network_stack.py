@@ -11,7 +11,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from constructs_lib.errors import Issues
+from constructs_lib import rules
+from constructs_lib.validation import Issues
 
 
 class NetworkStack(Stack):
@@ -36,11 +37,8 @@ class NetworkStack(Stack):
     ) -> None:
         super().__init__(scope, id, **stack_props)
         issues = Issues(self.node.path)
-        issues.require(
-            type(max_azs) is int and max_azs >= 2,
-            "max_azs",
-            "at least 2 (Multi-AZ needs subnets in two zones)",
-            max_azs,
+        issues.whole(
+            rules.MULTI_AZ_NEEDS_ZONES, "max_azs", max_azs, 2, 6, what="zones (Multi-AZ needs two)", synth=True
         )
         issues.raise_if_any()
 

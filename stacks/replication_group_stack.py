@@ -6,19 +6,22 @@ Terraform in the seed article -> this stack:
 - security group "Allow Redis from app" admitting 6379 from the app's group -> the same description and
   single ingress rule; no egress, since a cache opens no connections of its own.
 - security group name ``sg-redis`` -> not set: EC2 refuses group names that start with ``sg-``.
-- parameter group ``app-redis7``, family redis7, ``maxmemory-policy=allkeys-lru`` -> the same.
+- parameter group ``app-redis7``, family redis7, ``maxmemory-policy=allkeys-lru`` -> family redis7 and
+  ``allkeys-lru``; the name is generated: CloudFormation cannot name a parameter group
+  (``CacheParameterGroupName`` is read-only in the resource schema).
 - replication group ``app-redis``, "Redis cache for application", redis 7.0, ``cache.r6g.large``, port 6379
   -> the same.
 - at-rest and in-transit encryption -> the same, with a customer-managed KMS key and TLS ``required``.
 - automatic failover and Multi-AZ -> the same.
-- ``replicas_per_node_group = 1`` -> ``NumCacheClusters: 2`` (a primary and one replica, resizable in place),
-  placed in two zones.
+- ``replicas_per_node_group = 1`` -> ``NumCacheClusters: 2`` (a primary and one replica); ElastiCache
+  places them in two zones (Multi-AZ), so changing the count later updates the group in place.
 - maintenance window ``sun:03:00-sun:04:00`` -> the same; the daily snapshot window defaults to
   ``01:00-02:00``, clear of it.
 - ``apply_immediately = false`` -> nothing: CloudFormation has no such property.
 - tag ``Name=app-redis`` -> the same, on the replication group only.
-- no auth, no backups -> an AUTH token from Secrets Manager, 15 days of backups, and a final snapshot when
-  the group is deleted or replaced.
+- no auth, no backups -> an RBAC user group (a disabled ``default`` user and an application user whose
+  password is generated into Secrets Manager), 15 days of backups, and a final snapshot when the group
+  is deleted or replaced.
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ from aws_cdk import Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup, ReplicationGroup
-from constructs_lib.errors import Issues
+from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup, ReplicationGroup, rules
+from constructs_lib.nag import acknowledge
 from constructs_lib.network import closed_security_group
-from stacks.compliance import acknowledge
+from constructs_lib.validation import Issues
 
 
 class ReplicationGroupStack(Stack):
@@ -46,7 +49,7 @@ class ReplicationGroupStack(Stack):
     :param client_security_group_ids: the same, for groups that already exist, by id.
     :param replication_group_id: Default: ``app-redis``.
     :param subnet_group_name: Default: ``app-redis-subnets``.
-    :param parameter_group_name: Default: ``app-redis7``.
+    :param replicas: replicas besides the primary, 0-5; changes in place. Default: 1.
     """
 
     def __init__(
@@ -60,12 +63,14 @@ class ReplicationGroupStack(Stack):
         client_security_group_ids: Sequence[str] = (),
         replication_group_id: str = "app-redis",
         subnet_group_name: str = "app-redis-subnets",
-        parameter_group_name: str = "app-redis7",
+        replicas: int = 1,
         **stack_props: Any,
     ) -> None:
         super().__init__(scope, id, **stack_props)
         issues = Issues(self.node.path)
-        issues.require((vpc is None) != (vpc_id is None), "vpc, vpc_id", "exactly one of the two", (vpc, vpc_id))
+        issues.require(
+            rules.EXCLUSIVE, (vpc is None) != (vpc_id is None), "vpc, vpc_id", "exactly one of the two", (vpc, vpc_id)
+        )
         issues.raise_if_any()
         if vpc is None:
             vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=vpc_id)
@@ -80,7 +85,6 @@ class ReplicationGroupStack(Stack):
             "ParameterGroup",
             engine_version=engine_version,
             eviction_policy=EvictionPolicy.ALLKEYS_LRU,
-            parameter_group_name=parameter_group_name,
         )
         self.cache = ReplicationGroup(
             self,
@@ -88,7 +92,7 @@ class ReplicationGroupStack(Stack):
             vpc=vpc,
             engine_version=engine_version,
             node_type="cache.r6g.large",
-            replicas=1,
+            replicas=replicas,
             port=6379,
             replication_group_id=replication_group_id,
             description="Redis cache for application",
@@ -105,18 +109,7 @@ class ReplicationGroupStack(Stack):
             self.cache.resource,
             "The seed article's reference deployment runs Redis OSS on its default port 6379, which "
             "clients expect. A different port would only hide the service from untargeted scans; "
-            "access is controlled by TLS, the AUTH token and a security group that admits only "
+            "access is controlled by TLS, an RBAC user group and a security group that admits only "
             "the application's group.",
             "AwsSolutions-AEC5",
         )
-        if self.cache.auth_secret is not None:
-            acknowledge(
-                self.cache.auth_secret,
-                "An ElastiCache AUTH token is rotated with ModifyReplicationGroup (strategy ROTATE, "
-                "then SET), which no Secrets Manager rotation template performs, so no rotation "
-                "schedule is attached yet. Rotate it with that two-step procedure; the secret is "
-                "encrypted with the cache's customer-managed key and readable only through IAM grants.",
-                "AwsSolutions-SMG4",
-                "HIPAA.Security-SecretsManagerRotationEnabled",
-                "NIST.800.53.R5-SecretsManagerRotationEnabled",
-            )

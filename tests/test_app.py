@@ -14,6 +14,7 @@ from aws_cdk.assertions import Template
 
 import app as cdk_app
 from constructs_lib import ElastiCacheValidationError, ValidationIssue
+from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
 from tests.conftest import new_app
 
 LOOKUP = {"vpcId": "vpc-0a1b2c3d4e5f60718", "account": "123456789012", "region": "eu-west-1"}
@@ -25,33 +26,52 @@ def issues_of(**context: Any) -> tuple[ValidationIssue, ...]:
     return raised.value.issues
 
 
-@pytest.mark.parametrize(
-    ("key", "value", "allowed"),
-    [
-        ("maxAzs", "two", "a whole number of at least 2"),
-        ("maxAzs", True, "a whole number of at least 2"),
-        ("nag", "maybe", "true or false"),
-    ],
-)
-def test_malformed_context_values(key: str, value: object, allowed: str) -> None:
-    assert issues_of(**{key: value}) == (ValidationIssue("context", key, allowed, value),)
+CONTEXT_CASES = [
+    ("EC900", "maxAzs", "two", "a whole number from 2 to 6"),
+    ("EC900", "maxAzs", True, "a whole number from 2 to 6"),
+    ("EC900", "maxAzs", "1", "a whole number from 2 to 6"),
+    ("EC900", "maxAzs", "7", "a whole number from 2 to 6"),
+    ("EC900", "nag", "maybe", "true or false"),
+    ("EC900", "vpcCidr", "bogus", "an IPv4 network from /16 to /28, such as 10.0.0.0/16"),
+    ("EC900", "vpcCidr", "10.0.0.0/8", "an IPv4 network from /16 to /28, such as 10.0.0.0/16"),
+    ("EC900", "vpcCidr", "10.0.0.1/16", "an IPv4 network from /16 to /28, such as 10.0.0.0/16"),
+    ("EC900", "account", "12345", "a 12-digit AWS account id"),
+    ("EC900", "region", "mars-north-1x", "an AWS region name such as eu-west-1"),
+    (
+        "EC900",
+        "stackPrefix",
+        "9lives",
+        "1-100 letters, digits or hyphens, starting with a letter (CloudFormation stack names)",
+    ),
+    ("EC900", "vpcId", "my-vpc", "a VPC id such as vpc-0a1b2c3d4e5f60718"),
+    ("EC900", "replicas", "6", "a whole number from 0 to 5"),
+    ("EC900", "replicas", "one", "a whole number from 0 to 5"),
+    ("EC900", "replicationGroupId", "app_redis", REPLICATION_GROUP_ID.allowed),
+    ("EC900", "subnetGroupName", "subnets!", SUBNET_GROUP_NAME.allowed),
+]
+
+
+@pytest.mark.parametrize(("code", "key", "value", "allowed"), CONTEXT_CASES)
+def test_malformed_context_values(code: str, key: str, value: object, allowed: str) -> None:
+    assert issues_of(**{key: value}) == (ValidationIssue(code, "context", key, allowed, value),)
+
+
+def test_client_group_id_must_look_like_one() -> None:
+    (issue,) = issues_of(**LOOKUP, clientSecurityGroupId="app-sg")
+    assert (issue.code, issue.prop) == ("EC900", "clientSecurityGroupId")
 
 
 def test_vpc_lookup_needs_an_account() -> None:
     assert issues_of(vpcId="vpc-0a1b2c3d4e5f60718") == (
-        ValidationIssue("context", "account", "set when vpcId is set (a VPC lookup needs it)", None),
+        ValidationIssue("EC900", "context", "account", "set when vpcId is set (a VPC lookup needs it)", None),
     )
 
 
 def test_client_group_only_with_vpc_id() -> None:
     assert issues_of(clientSecurityGroupId="sg-0123456789abcdef0") == (
-        ValidationIssue("context", "clientSecurityGroupId", "set only together with vpcId", "sg-0123456789abcdef0"),
-    )
-
-
-def test_too_few_zones_fail_in_the_network_stack() -> None:
-    assert issues_of(maxAzs="1") == (
-        ValidationIssue("ElastiCacheKit-Network", "max_azs", "at least 2 (Multi-AZ needs subnets in two zones)", 1),
+        ValidationIssue(
+            "EC900", "context", "clientSecurityGroupId", "set only together with vpcId", "sg-0123456789abcdef0"
+        ),
     )
 
 
@@ -61,7 +81,6 @@ def test_names_and_environment_from_context() -> None:
             stackPrefix="Team",
             replicationGroupId="orders",
             subnetGroupName="orders-net",
-            parameterGroupName="orders-params",
             region="ap-south-1",
             nag="false",
         )
@@ -74,7 +93,6 @@ def test_names_and_environment_from_context() -> None:
     assert by_type["AWS::ElastiCache::ReplicationGroup"]["ReplicationGroupId"] == "orders"
     assert by_type["AWS::ElastiCache::ReplicationGroup"]["Tags"] == [{"Key": "Name", "Value": "orders"}]
     assert by_type["AWS::ElastiCache::SubnetGroup"]["CacheSubnetGroupName"] == "orders-net"
-    assert by_type["AWS::ElastiCache::ParameterGroup"]["CacheParameterGroupName"] == "orders-params"
 
 
 def test_users_own_vpc_from_the_committed_lookup() -> None:
@@ -93,7 +111,7 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
         "subnet-0b100000000000000",
         "subnet-0b200000000000000",
     ]
-    assert by_type["AWS::ElastiCache::ReplicationGroup"]["PreferredCacheClusterAZs"] == ["eu-west-1a", "eu-west-1b"]
+    assert "PreferredCacheClusterAZs" not in by_type["AWS::ElastiCache::ReplicationGroup"]
     assert by_type["AWS::EC2::SecurityGroup"]["VpcId"] == "vpc-0a1b2c3d4e5f60718"
     assert by_type["AWS::EC2::SecurityGroupIngress"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
 

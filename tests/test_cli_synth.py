@@ -103,27 +103,39 @@ def test_cfn_lint_would_report_a_token_from_a_parameter(tmp_path: Path, synthesi
 
 
 def test_no_secret_in_any_template(synthesized: Path) -> None:
-    tokens = []
+    """Credentials reach templates only as Secrets Manager dynamic references."""
+    credentials = []
     for name, template in templates(synthesized).items():
         for logical_id, resource in template["Resources"].items():
-            if "AuthToken" in resource.get("Properties", {}):
-                tokens.append((name, logical_id, resource["Properties"]["AuthToken"]))
-    assert tokens, "the reference deployment uses an AUTH token"
-    for _, _, token in tokens:
-        parts = token["Fn::Join"][1]
+            props = resource.get("Properties", {})
+            if "AuthToken" in props:
+                credentials.append((name, logical_id, props["AuthToken"]))
+            for password in props.get("AuthenticationMode", {}).get("Passwords", []):
+                credentials.append((name, logical_id, password))
+    assert credentials, "the reference deployment's application user has a password"
+    for _, _, credential in credentials:
+        parts = credential["Fn::Join"][1]
         assert parts[0] == "{{resolve:secretsmanager:"
-        assert parts[-1] == ":SecretString:::}}"
+        assert parts[-1] in (":SecretString:::}}", ":SecretString:password::}}")
         assert all(isinstance(part, dict) for part in parts[1:-1]), "only references between the markers"
 
 
-def test_invalid_setting_fails_synth_with_one_clear_message(tmp_path: Path) -> None:
-    result = cdk_synth(tmp_path, "-c", "maxAzs=1")
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [
+        ("maxAzs=1", "[EC900] context: maxAzs must be a whole number from 2 to 6; got '1'"),
+        (
+            "vpcCidr=bogus",
+            "[EC900] context: vpcCidr must be an IPv4 network from /16 to /28, such as 10.0.0.0/16; got 'bogus'",
+        ),
+    ],
+)
+def test_invalid_setting_fails_synth_with_one_clear_message(tmp_path: Path, context: str, message: str) -> None:
+    result = cdk_synth(tmp_path, "-c", context)
     assert result.returncode != 0
-    assert (
-        "ElastiCacheKit-Network: max_azs must be at least 2 (Multi-AZ needs subnets in two zones); got 1"
-        in result.stderr
-    )
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 3, result.stderr
     assert not (tmp_path / "cdk.out" / "ElastiCacheKit-Network.template.json").exists()
 
 

@@ -88,5 +88,5 @@ def test_needs_two_zones() -> None:
     with pytest.raises(ElastiCacheValidationError) as raised:
         NetworkStack(new_app(), "OneZone", max_azs=1)
     assert raised.value.issues == (
-        ValidationIssue("OneZone", "max_azs", "at least 2 (Multi-AZ needs subnets in two zones)", 1),
+        ValidationIssue("EC204", "OneZone", "max_azs", "zones (Multi-AZ needs two) from 2 to 6", 1),
     )

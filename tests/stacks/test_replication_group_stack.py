@@ -58,7 +58,8 @@ def test_security_group_admits_only_the_app_on_6379(built: Built) -> None:
 
 def test_parameter_group_redis7_allkeys_lru(built: Built) -> None:
     (group,) = built.of_type("AWS::ElastiCache::ParameterGroup")
-    assert group["Properties"]["CacheParameterGroupName"] == "app-redis7"
+    # CloudFormation cannot name a parameter group (CacheParameterGroupName is read-only).
+    assert "CacheParameterGroupName" not in group["Properties"]
     assert group["Properties"]["CacheParameterGroupFamily"] == "redis7"
     assert group["Properties"]["Properties"] == {"maxmemory-policy": "allkeys-lru"}
 
@@ -83,9 +84,9 @@ def test_replication_group_matches_the_seed_article(built: Built) -> None:
     }
     assert {key: props[key] for key in seed} == seed
     subnet_group, security_group, parameter_group = (
-        logical_id(built.stack.cache.subnet_group),
+        logical_id(built.stack.cache.subnet_group.resource),
         logical_id(built.stack.cache.security_groups[0]),
-        logical_id(built.stack.cache.parameter_group),
+        logical_id(built.stack.cache.parameter_group),  # type: ignore[arg-type]
     )
     assert props["CacheSubnetGroupName"] == {"Ref": subnet_group}
     assert props["SecurityGroupIds"] == [{"Fn::GetAtt": [security_group, "GroupId"]}]
@@ -97,13 +98,25 @@ def test_secure_extras(built: Built) -> None:
     props = group["Properties"]
     assert props["TransitEncryptionMode"] == "required"
     assert props["KmsKeyId"] == {"Fn::GetAtt": [logical_id(built.stack.cache.encryption_key), "Arn"]}
-    assert props["AuthToken"]["Fn::Join"][1][0] == "{{resolve:secretsmanager:"
+    assert "AuthToken" not in props
+    assert props["UserGroupIds"] == [{"Ref": logical_id(built.stack.cache.user_group)}]  # type: ignore[arg-type]
     assert props["SnapshotRetentionLimit"] == 15
     assert props["SnapshotWindow"] == "01:00-02:00"
     assert props["AutoMinorVersionUpgrade"] is True
-    assert len(props["PreferredCacheClusterAZs"]) == 2
-    assert props["PreferredCacheClusterAZs"][0] != props["PreferredCacheClusterAZs"][1]
+    # No zones: ElastiCache places the nodes (Multi-AZ), and the replica count changes in place.
+    assert "PreferredCacheClusterAZs" not in props
     assert (group["DeletionPolicy"], group["UpdateReplacePolicy"]) == ("Snapshot", "Snapshot")
+
+
+def test_rbac_user_group_passes_control_tower_pr8(built: Built) -> None:
+    """CT.ELASTICACHE.PR.8 / AWS Config elasticache-rbac-auth-enabled: Redis OSS 6+ uses a user group."""
+    (group,) = built.of_type("AWS::ElastiCache::UserGroup")
+    assert group["Properties"]["Engine"] == "redis"
+    users = {u["Properties"]["UserName"]: u["Properties"] for u in built.of_type("AWS::ElastiCache::User")}
+    assert set(users) == {"default", "app"}
+    assert users["default"]["AccessString"] == "off -@all"
+    assert users["app"]["AuthenticationMode"]["Type"] == "password"
+    assert "{{resolve:secretsmanager:" in str(users["app"]["AuthenticationMode"]["Passwords"])
 
 
 def test_only_the_replication_group_carries_the_name_tag(built: Built) -> None:
@@ -125,6 +138,7 @@ def test_acknowledgments_carry_reasons(built: Built) -> None:
     }
     assert set(acknowledged) == {
         "AwsSolutions::AwsSolutions-AEC5",
+        "AwsSolutions::AwsSolutions-AEC6",
         "AwsSolutions::AwsSolutions-SMG4",
         "HIPAA.Security::HIPAA.Security-SecretsManagerRotationEnabled",
         "NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled",
@@ -136,7 +150,8 @@ def test_needs_exactly_one_of_vpc_and_vpc_id(built: Built) -> None:
     with pytest.raises(ElastiCacheValidationError) as raised:
         ReplicationGroupStack(new_app(), "Neither")
     (issue,) = raised.value.issues
-    assert (issue.path, issue.prop, issue.allowed, issue.given) == (
+    assert (issue.code, issue.path, issue.prop, issue.allowed, issue.given) == (
+        "EC102",
         "Neither",
         "vpc, vpc_id",
         "exactly one of the two",
