@@ -92,6 +92,7 @@ def _replication_group(
             group.get("TransitEncryptionEnabled", False),
         ),
         "AuthToken (enabled)": ("AuthToken" in props, group.get("AuthTokenEnabled", False)),
+        "UserGroupIds": (sorted(props.get("UserGroupIds", [])), sorted(group.get("UserGroupIds", []))),
         "AutomaticFailoverEnabled": (
             props.get("AutomaticFailoverEnabled", False),
             group.get("AutomaticFailover") == "enabled",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from postdeploy.checks.base import Check, Context, Outcome, failed, passed, skipped, version_tuple
+from constructs_lib.facts.engines import AUTH_WITHOUT_TOKEN_RISK, Engine
+from postdeploy.checks.base import Check, Context, Outcome, failed, passed, skipped
 from postdeploy.inventory import CheckError
 from postdeploy.model import CacheResource, ResourceKind, Severity
 
@@ -19,7 +20,7 @@ class AuthBeforeRedis6(Check):
         version = resource.engine_version
         if version is None:
             raise CheckError(f"{resource.name}: its member clusters report no engine version")
-        if resource.engine != "redis" or version_tuple(version) >= (6,):
+        if resource.engine != "redis" or AUTH_WITHOUT_TOKEN_RISK.available(Engine.REDIS, version):
             return skipped(f"{resource.name}: {resource.engine} {version} is 6.0 or later (RBAC available)")
         if resource.data.get("AuthTokenEnabled"):
             return passed(f"{resource.name}: Redis OSS {version} with AuthTokenEnabled")

@@ -6,20 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from constructs_lib.facts.parameters import EvictionPolicy
 from postdeploy.inventory import CheckError, Inventories, RegionInventory
 from postdeploy.model import CacheResource, ResourceKind, Severity, Status
 
 DEFAULT_BACKUP_THRESHOLD_DAYS = 1
-EVICTION_POLICIES = (
-    "volatile-lru",
-    "allkeys-lru",
-    "volatile-lfu",
-    "allkeys-lfu",
-    "volatile-random",
-    "allkeys-random",
-    "volatile-ttl",
-    "noeviction",
-)
+EVICTION_POLICIES = tuple(policy.value for policy in EvictionPolicy)
 
 
 @dataclass(frozen=True)
@@ -102,7 +94,3 @@ class SettingCheck(Check):
         value = resource.data.get(self.setting, self.default)
         shown = str(value).lower() if isinstance(value, bool) else value
         return (passed if value == self.wanted else failed)(f"{resource.name}: {self.setting} is {shown}")
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".") if part.isdigit())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from postdeploy.checks.base import Check, Context, Outcome, SettingCheck, failed, passed, skipped, version_tuple
+from constructs_lib.facts.engines import TLS_MODES, Engine
+from postdeploy.checks.base import Check, Context, Outcome, SettingCheck, failed, passed, skipped
 from postdeploy.inventory import CheckError
 from postdeploy.model import CacheResource, ResourceKind, Severity
 
@@ -42,7 +43,7 @@ class TlsRequired(Check):
             version = resource.engine_version
             if version is None:
                 raise CheckError(f"{resource.name}: engine version unknown, so TLS without a mode cannot be judged")
-            if version_tuple(version) < (7,):
+            if not TLS_MODES.available(Engine.REDIS, version):
                 return passed(f"{resource.name}: TLS is on and Redis OSS {version} accepts only TLS")
         return failed(f"{resource.name}: TransitEncryptionMode is {mode or 'unset'}, which also accepts plaintext")
 

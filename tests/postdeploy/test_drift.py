@@ -44,6 +44,7 @@ def physical_ids(template: Path) -> dict[str, str]:
         "AWS::ElastiCache::SubnetGroup": "app-redis-subnets",
         "AWS::KMS::Key": KEY_ID,
         "AWS::EC2::SecurityGroup": "sg-0123456789abcdef0",
+        "AWS::ElastiCache::UserGroup": "app-redis-users",
     }
     resources = json.loads(template.read_text())["Resources"]
     return {logical: names.get(r["Type"], f"physical-{logical}") for logical, r in resources.items()}
@@ -82,6 +83,8 @@ def as_deployed(**overrides: Any) -> dict[str, Any]:
         "SnapshotRetentionLimit": 15,
         "SnapshotWindow": "01:00-02:00",
         "KmsKeyId": f"arn:aws:kms:us-east-1:123456789012:key/{KEY_ID}",
+        "AuthTokenEnabled": False,
+        "UserGroupIds": ["app-redis-users"],
     }
     group = stubs.replication_group("app-redis", **{**reference, **overrides})
     group["NodeGroups"][0]["PrimaryEndpoint"] = {
@@ -133,12 +136,12 @@ def test_every_difference_is_listed(aws: Aws, template: Path) -> None:
 
 def test_table_names_resource_setting_and_both_values(aws: Aws, template: Path) -> None:
     with stubs.stubbed(aws, "cloudformation", REGION) as cfn, stubs.stubbed(aws, "elasticache", REGION) as ec:
-        deployed(template, cfn, ec, group=as_deployed(AuthTokenEnabled=False), member=MEMBER, policy="allkeys-lru")
+        deployed(template, cfn, ec, group=as_deployed(UserGroupIds=[]), member=MEMBER, policy="allkeys-lru")
         result = drift(template)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == f"1 difference(s) in stack {STACK}:"
-    assert lines[1].endswith("(app-redis): AuthToken (enabled) is False, template says True")
+    assert lines[1].endswith("(app-redis): UserGroupIds is [], template says ['app-redis-users']")
 
 
 def test_missing_stack_is_a_usage_error(aws: Aws, template: Path) -> None:
