@@ -19,7 +19,8 @@ from constructs import Construct
 from constructs_lib import nag, rules
 from constructs_lib.facts import acl
 from constructs_lib.facts.engines import ACL_CHANNELS, IAM_AUTH, RBAC, Engine, EngineVersion, parse_version
-from constructs_lib.facts.limits import AUTH_TOKEN_LENGTH, PASSWORD_LENGTH, SECRET_EXCLUDED_CHARACTERS
+from constructs_lib.facts.limits import AUTH_TOKEN_LENGTH, PASSWORD_LENGTH
+from constructs_lib.secrets import generated_secret
 from constructs_lib.users import IUser, IUserGroup, PasswordUser, UserAuthentication, UserGroup
 from constructs_lib.validation import Issues, has_attributes, is_token
 
@@ -252,18 +253,14 @@ class CacheAuth:
             value = secret.secret_value_from_json(field_name) if field_name else secret.secret_value
             return AuthBinding(auth_token=value.unsafe_unwrap(), secret=secret)
         if self.kind is _Kind.GENERATED_TOKEN:
-            generated = secretsmanager.Secret(
+            generated = generated_secret(
                 scope,
                 "AuthToken",
                 description=f"AUTH token of {description}",
+                length=self.length,  # type: ignore[arg-type]
                 encryption_key=encryption_key,
-                generate_secret_string=secretsmanager.SecretStringGenerator(
-                    password_length=self.length,  # type: ignore[arg-type]
-                    exclude_characters=SECRET_EXCLUDED_CHARACTERS,
-                    include_space=False,
-                ),
+                removal_policy=removal_policy,
             )
-            generated.apply_removal_policy(removal_policy)
             nag.acknowledge_token_rotation(generated)
             return AuthBinding(auth_token=generated.secret_value.unsafe_unwrap(), secret=generated)
         return self._bind_user_group(scope, engine_version, encryption_key, removal_policy)

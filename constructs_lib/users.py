@@ -10,7 +10,6 @@ DefaultUserRequired): unless you give one, the group gets a disabled one (``off 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from enum import Enum
@@ -28,8 +27,9 @@ from constructs_lib.base import documented_signature
 from constructs_lib.errors import ValidationIssue
 from constructs_lib.facts import acl
 from constructs_lib.facts.engines import Engine
-from constructs_lib.facts.limits import PASSWORD_LENGTH, SECRET_EXCLUDED_CHARACTERS
+from constructs_lib.facts.limits import PASSWORD_LENGTH
 from constructs_lib.facts.names import USER_GROUP_ID, USER_ID, USER_NAME
+from constructs_lib.secrets import generated_secret
 from constructs_lib.validation import Issues, is_token
 
 RBAC_ENGINES = (Engine.VALKEY, Engine.REDIS)
@@ -113,7 +113,9 @@ class _UserBase(Resource):
 
     @property
     def user_id(self) -> str:
-        return self._user_id
+        """The id; for a user created here a reference to it, so a group that lists it waits for it."""
+        resource = getattr(self, "resource", None)
+        return resource.ref if resource is not None else self._user_id
 
     @property
     def user_name(self) -> str | None:
@@ -121,7 +123,7 @@ class _UserBase(Resource):
 
     @property
     def user_arn(self) -> str:
-        return _user_arn(self, self._user_id)
+        return _user_arn(self, self.user_id)
 
     @property
     def engine(self) -> Engine | None:
@@ -265,20 +267,15 @@ class PasswordUser(_UserBase):
         self._user_name, self._engine, self._access_string = user_name, engine, access_string
         self._authentication = UserAuthentication.PASSWORD
         if secret is None:
-            secret = secretsmanager.Secret(
+            secret = generated_secret(
                 self,
                 "Secret",
                 description=f"Password of ElastiCache user {user_name} ({self.node.path})",
+                length=password_length,
                 encryption_key=encryption_key,
-                generate_secret_string=secretsmanager.SecretStringGenerator(
-                    secret_string_template=json.dumps({"username": user_name}),
-                    generate_string_key="password",
-                    password_length=password_length,
-                    exclude_characters=SECRET_EXCLUDED_CHARACTERS,
-                    include_space=False,
-                ),
+                removal_policy=removal_policy,
+                username=user_name,
             )
-            secret.apply_removal_policy(removal_policy)
             nag.acknowledge_password_rotation(secret)
             json_field = "password"
         self._secret = secret

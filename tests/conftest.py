@@ -12,7 +12,6 @@ from typing import Any
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 import aws_cdk as cdk
-import pytest
 from aws_cdk import aws_ec2 as ec2
 from constructs import IConstruct
 
@@ -55,22 +54,3 @@ def isolated_vpc(stack: cdk.Stack, id: str = "Vpc", max_azs: int = 2) -> ec2.Vpc
         restrict_default_security_group=False,
         subnet_configuration=[ec2.SubnetConfiguration(name="cache", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)],
     )
-
-
-class Sandbox:
-    """A stack with a VPC to build constructs in; each construct gets a fresh id."""
-
-    def __init__(self) -> None:
-        self.app = new_app()
-        self.stack = cdk.Stack(self.app, "Sandbox", env=cdk.Environment(account="111111111111", region="us-east-1"))
-        self.vpc = isolated_vpc(self.stack)
-        self._count = 0
-
-    def next_id(self) -> str:
-        self._count += 1
-        return f"Case{self._count}"
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Sandbox:
-    return Sandbox()

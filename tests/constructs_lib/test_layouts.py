@@ -33,7 +33,7 @@ ISOLATED = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
 
 def resources(stack: cdk.Stack, type_name: str) -> list[dict[str, Any]]:
     found = Template.from_stack(stack).find_resources(type_name)
-    return list(found.values())
+    return [dict(resource) for resource in found.values()]
 
 
 class Layout:
@@ -78,8 +78,9 @@ class Layout:
             image=ecs.ContainerImage.from_registry("public.ecr.aws/docker/library/python:3.13-slim"),
             environment={"CACHE_HOST": self.cache.endpoint.address},
         )
-        self.service = ecs.FargateService(self.clients, "Service", cluster=cluster, task_definition=task,
-                                          vpc_subnets=ISOLATED)
+        self.service = ecs.FargateService(
+            self.clients, "Service", cluster=cluster, task_definition=task, vpc_subnets=ISOLATED
+        )
         # From the cache's side and from the client's side; every grant the cache offers.
         self.cache.connections.allow_default_port_from(self.function, "function")
         self.service.connections.allow_to_default_port(self.cache, "service")

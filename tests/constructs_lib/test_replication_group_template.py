@@ -149,8 +149,9 @@ def test_default_writes_no_zones_so_resizing_updates_in_place(built: Built) -> N
 def test_default_user_group_holds_a_generated_password_user(built: Built) -> None:
     group = built.resource(built.default.user_group)  # type: ignore[arg-type]
     assert group["Properties"]["Engine"] == "valkey"
-    (user_id,) = group["Properties"]["UserIds"]
-    (user,) = built.template.find_resources("AWS::ElastiCache::User", {"Properties": {"UserId": user_id}}).values()
+    (user_ref,) = group["Properties"]["UserIds"]
+    user = built.resources[user_ref["Ref"]]
+    user_id = user["Properties"]["UserId"]
     secret = built.default.auth_secret
     assert user["Properties"] == {
         "Engine": "valkey",
@@ -179,15 +180,10 @@ def test_default_user_group_holds_a_generated_password_user(built: Built) -> Non
 def test_redis_engine_group_has_a_disabled_default_user(built: Built) -> None:
     group = built.resource(built.redis_6.user_group)  # type: ignore[arg-type]
     assert group["Properties"]["Engine"] == "redis"
-    users = [
-        built.template.find_resources("AWS::ElastiCache::User", {"Properties": {"UserId": user_id}})
-        for user_id in group["Properties"]["UserIds"]
-    ]
-    default = next(iter(users[0].values()))["Properties"]
+    default, app = (built.resources[user["Ref"]]["Properties"] for user in group["Properties"]["UserIds"])
     assert default["UserName"] == "default"
     assert default["AccessString"] == "off -@all"
     assert default["AuthenticationMode"] == {"Type": "no-password-required"}
-    app = next(iter(users[1].values()))["Properties"]
     assert app["UserName"] == "app"
     assert app["AccessString"] == "on ~* &* +@all"
 
@@ -401,3 +397,39 @@ def test_help_shows_the_keyword_arguments() -> None:
     assert signature.parameters["replicas"].default == 1
     assert signature.parameters["replicas"].kind is inspect.Parameter.KEYWORD_ONLY
     assert "read replicas besides the primary" in (ReplicationGroup.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    ("method", "metric_name", "statistic", "aggregate"),
+    [
+        ("metric_engine_cpu_utilization", "EngineCPUUtilization", "Maximum", "MAX"),
+        ("metric_memory_used_for_eviction", "DatabaseMemoryUsageCountedForEvictPercentage", "Maximum", "MAX"),
+        ("metric_evictions", "Evictions", "Sum", "SUM"),
+        ("metric_current_connections", "CurrConnections", "Maximum", "SUM"),
+        ("metric_replication_lag", "ReplicationLag", "Maximum", "MAX"),
+        ("metric_cache_hit_rate", "CacheHitRate", "Average", "AVG"),
+    ],
+)
+def test_group_metrics_cover_every_node(
+    built: Built, method: str, metric_name: str, statistic: str, aggregate: str
+) -> None:
+    """A replication group has no group-level dimension: one series per member cluster, combined."""
+    metric = getattr(built.failover_only, method)()
+    math = metric.to_metric_config().math_expression
+    assert math is not None
+    assert math.expression == f"{aggregate}(METRICS())"
+    members = []
+    for series in math.using_metrics.values():
+        stat = series.to_metric_config().metric_stat
+        assert (stat.namespace, stat.metric_name, stat.statistic) == ("AWS/ElastiCache", metric_name, statistic)
+        (dimension,) = stat.dimensions
+        assert dimension.name == "CacheClusterId"
+        members.append(built.stack.resolve(dimension.value))
+    cache_id = {"Ref": logical_id(built.failover_only.resource)}
+    assert members == [{"Fn::Join": ["", [cache_id, f"-00{n}"]]} for n in range(1, 6)]
+
+
+def test_single_node_metric_is_a_plain_metric(built: Built) -> None:
+    stat = built.no_replica.metric("Evictions", statistic="Sum").to_metric_config().metric_stat
+    assert stat is not None
+    assert [d.name for d in stat.dimensions or []] == ["CacheClusterId"]
