@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, CfnUpdatePolicy, Duration, RemovalPolicy
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_kms as kms
@@ -18,13 +19,13 @@ from constructs import Construct
 
 from constructs_lib import nag, rules
 from constructs_lib.auth import AuthBinding, CacheAuth
+from constructs_lib.autoscaling import ScalingDimension, ScalingMetric, ScalingRequest, add_scaling, check_scaling
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_retention, check_windows
 from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature
 from constructs_lib.encryption import TransitEncryption, check_encryption, new_key, transit_encryption_mode
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
-from constructs_lib.facts import node_types
-from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, DATA_TIERING, Engine, EngineVersion
-from constructs_lib.facts.limits import MAX_REPLICAS
+from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, Engine, EngineVersion
+from constructs_lib.facts.limits import DEFAULT_SHARD_QUOTA
 from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
 from constructs_lib.facts.parameters import EvictionPolicy
 from constructs_lib.network import (
@@ -32,11 +33,21 @@ from constructs_lib.network import (
     CacheSubnetGroup,
     check_network_inputs,
     closed_security_group,
-    distinct_availability_zones,
     select_private_subnets,
 )
+from constructs_lib.nodes import check_node_type
 from constructs_lib.parameter_group import IParameterGroup, ParameterGroup, check_parameters
 from constructs_lib.removal import FamilyRemoval
+from constructs_lib.topology import (
+    ClusterMode,
+    Durability,
+    Topology,
+    check_data_tiering,
+    check_durability,
+    check_failover_node_family,
+    check_topology,
+    check_zones,
+)
 from constructs_lib.users import IUser, IUserGroup
 from constructs_lib.validation import Issues, is_token
 
@@ -45,8 +56,9 @@ VALKEY_REDIS = (Engine.VALKEY, Engine.REDIS)
 
 @documented_signature
 class ReplicationGroup(NodeCacheBase):
-    """An ``AWS::ElastiCache::ReplicationGroup`` (cluster mode disabled: one shard, a primary and up to
-    five replicas) with its subnet group, security group, parameter group, KMS key and credentials.
+    """An ``AWS::ElastiCache::ReplicationGroup`` with its subnet group, security group, parameter
+    group, KMS key and credentials: one shard (a primary and up to five replicas) by default, or
+    several shards in cluster mode with ``shards``.
 
     Every setting is validated while the construct is built; all problems are raised together in
     one ``ElastiCacheValidationError`` naming the rule code, the construct path, the property, what
@@ -55,7 +67,16 @@ class ReplicationGroup(NodeCacheBase):
     :param vpc: the VPC to place the cache in.
     :param engine_version: engine and version, for example ``EngineVersion.VALKEY_8_2``.
     :param node_type: for example ``"cache.r7g.large"``; must be offered in the stack's region.
-    :param replicas: read replicas besides the primary, 0-5; changes in place. Default: 1.
+    :param replicas: read replicas besides the primary (per shard), 0-5; changes in place. Default: 1.
+    :param shards: shards (node groups), 1-500, for cluster mode enabled: the keyspace is split over
+        them, the parameter group gets ``cluster-enabled=yes``, automatic failover is always on, and
+        a change of the count reshards online (``UpdatePolicy: UseOnlineResharding``). Default: none,
+        cluster mode disabled.
+    :param cluster_mode: ``ClusterMode``. Default: ``ENABLED`` with shards, else ``DISABLED``. A group
+        without shards migrates ``DISABLED`` -> ``COMPATIBLE`` -> ``ENABLED``, one step per deploy.
+    :param migrate_from: the cluster mode the deployed group has, when this deploy changes it; the
+        step is then checked. Default: none.
+    :param durability: ``Durability.SYNC`` or ``ASYNC`` (Valkey 9.0+, shards, Multi-AZ). Default: unset.
     :param port: Default: 6379.
     :param vpc_subnets: Default: the VPC's isolated subnets, else its private subnets with egress.
         Public subnets are refused.
@@ -71,11 +92,11 @@ class ReplicationGroup(NodeCacheBase):
     :param encryption_key: KMS key for data at rest and the generated secrets. Default: a new
         customer-managed key with rotation on.
     :param multi_az: Default: True when there is a replica.
-    :param automatic_failover: Default: True when there is a replica.
-    :param preferred_availability_zones: one zone per node, primary first. Default: none; with
-        Multi-AZ, ElastiCache spreads the nodes over the subnet group's zones. Zones are fixed at
-        creation (``PreferredCacheClusterAZs`` is create-only): once set, changing ``replicas``
-        changes the list and CloudFormation replaces the group.
+    :param automatic_failover: Default: True when there is a replica (always with shards).
+    :param preferred_availability_zones: one zone per node, primary first (without shards only).
+        Default: none; with Multi-AZ, ElastiCache spreads the nodes over the subnet group's zones.
+        Zones are fixed at creation (``PreferredCacheClusterAZs`` is create-only): once set,
+        changing ``replicas`` changes the list and CloudFormation replaces the group.
     :param parameter_group: an existing parameter group of the same family. Default: a new one
         built from ``eviction_policy``, ``reserved_memory_percent`` and ``parameters``.
     :param eviction_policy: Default: ``EvictionPolicy.VOLATILE_LRU``.
@@ -101,6 +122,10 @@ class ReplicationGroup(NodeCacheBase):
         engine_version: EngineVersion,
         node_type: str,
         replicas: int = 1,
+        shards: int | None = None,
+        cluster_mode: ClusterMode | None = None,
+        migrate_from: ClusterMode | None = None,
+        durability: Durability | None = None,
         port: int = 6379,
         vpc_subnets: ec2.SubnetSelection | None = None,
         security_groups: Sequence[ec2.ISecurityGroup] | None = None,
@@ -150,27 +175,50 @@ class ReplicationGroup(NodeCacheBase):
         check_encryption(issues, version, transit_encryption, at_rest_encryption, encryption_key)
         tls = transit_encryption.enabled if isinstance(transit_encryption, TransitEncryption) else None
         auth.check(issues, version, tls)
-        nodes, failover, multi_az = _check_topology(issues, replicas, automatic_failover, multi_az)
-        tiering = _check_node_type(issues, self, node_type, data_tiering, version, failover)
+        topology = check_topology(
+            issues,
+            version=version,
+            replicas=replicas,
+            shards=shards,
+            cluster_mode=cluster_mode,
+            migrate_from=migrate_from,
+            automatic_failover=automatic_failover,
+            multi_az=multi_az,
+        )
+        node = check_node_type(issues, self, node_type)
+        check_failover_node_family(issues, node, topology)
+        tiering = check_data_tiering(issues, node, data_tiering, version)
+        check_durability(issues, durability, version=version, topology=topology, node=node, tiering=tiering, tls=tls)
         minor_upgrades = _check_minor_upgrades(issues, version, auto_minor_version_upgrade)
         snapshot_window = check_windows(issues, maintenance_window, snapshot_window)
         retention_days = check_retention(issues, backup_retention)
         issues.name("replication_group_id", replication_group_id, REPLICATION_GROUP_ID)
         issues.name("subnet_group_name", subnet_group_name, SUBNET_GROUP_NAME)
         _check_description(issues, description)
-        _check_parameter_group(issues, version, parameter_group, eviction_policy, reserved_memory_percent, parameters)
+        _check_parameter_group(
+            issues, version, topology, parameter_group, eviction_policy, reserved_memory_percent, parameters
+        )
         issues.enum("removal_policy", removal_policy, RemovalPolicy)
         issues.strings("preferred_availability_zones", preferred_availability_zones)
         subnets = select_private_subnets(vpc, vpc_subnets, issues) if vpc_ok else None
-        _check_zones(issues, subnets, nodes, multi_az, preferred_availability_zones)
+        check_zones(issues, subnets, topology, preferred_availability_zones)
         issues.raise_if_any()
         assert subnets is not None  # an unusable input raised above
         assert version is not None
+        if topology.sharded and topology.shards is not None and topology.shards > DEFAULT_SHARD_QUOTA:
+            Annotations.of(self).add_warning_v2(
+                "elasticache-cdk-kit:shardQuota",
+                f"{topology.shards} shards exceed ElastiCache's default quota of {DEFAULT_SHARD_QUOTA} per group: "
+                "request an increase before deploying",
+            )
 
         removal = FamilyRemoval.of(removal_policy)
         self.engine_version = version
+        self.topology = topology
         self._port = port
-        self._nodes = nodes
+        self._node = node
+        self._tiering = tiering
+        self._scaled: set[ScalingDimension] = set()
         description = description or f"{version.label} replication group {self.node.path}"
 
         self.subnet_group = CacheSubnetGroup(
@@ -187,11 +235,14 @@ class ReplicationGroup(NodeCacheBase):
         if parameter_group is None:
             parameter_group = ParameterGroup(
                 self,
-                "ParameterGroup",
+                # A new id when cluster mode turns on: a migration switches to a new group rather than
+                # editing cluster-enabled on the group the cache runs with.
+                "ClusterParameterGroup" if topology.cluster_enabled else "ParameterGroup",
                 engine_version=version,
                 eviction_policy=eviction_policy,
                 reserved_memory_percent=reserved_memory_percent,
                 parameters=parameters,
+                cluster_enabled=topology.cluster_enabled,
                 removal_policy=removal.others,
             )
         self.parameter_group: IParameterGroup = parameter_group
@@ -222,7 +273,10 @@ class ReplicationGroup(NodeCacheBase):
             engine=version.engine.value,
             engine_version=version.version,
             cache_node_type=node_type,
-            num_cache_clusters=nodes,
+            cluster_mode=topology.mode.value if topology.mode is not ClusterMode.DISABLED else None,
+            num_cache_clusters=None if topology.sharded else topology.nodes,
+            num_node_groups=topology.shards,
+            replicas_per_node_group=topology.replicas if topology.sharded else None,
             preferred_cache_cluster_a_zs=list(preferred_availability_zones) if preferred_availability_zones else None,
             port=port,
             cache_subnet_group_name=self.subnet_group.subnet_group_name,
@@ -234,18 +288,109 @@ class ReplicationGroup(NodeCacheBase):
             user_group_ids=self._auth.user_group_ids,
             at_rest_encryption_enabled=at_rest_encryption,
             kms_key_id=self.encryption_key.key_arn if at_rest_encryption and self.encryption_key else None,
-            automatic_failover_enabled=failover,
-            multi_az_enabled=multi_az,
+            automatic_failover_enabled=topology.failover,
+            multi_az_enabled=topology.multi_az,
+            durability=durability.value if isinstance(durability, Durability) else None,
             preferred_maintenance_window=maintenance_window,
             snapshot_window=snapshot_window if retention_days else None,
             snapshot_retention_limit=retention_days,
             auto_minor_version_upgrade=minor_upgrades,
             data_tiering_enabled=tiering or None,
         )
+        if topology.sharded:
+            # Without it, CloudFormation replaces the group when the shard count changes.
+            self.resource.cfn_options.update_policy = CfnUpdatePolicy(use_online_resharding=True)
         self.resource.apply_removal_policy(removal.cache)
         if self._auth.user_group is not None:
             nag.acknowledge_rbac_instead_of_token(self.resource)
         self._id_given = replication_group_id
+
+    # --- auto scaling ---------------------------------------------------------------------------
+
+    def auto_scale_shards(
+        self,
+        *,
+        minimum: int,
+        maximum: int,
+        metric: ScalingMetric = ScalingMetric.MEMORY_FOR_EVICTION,
+        target_value: float = 70,
+        disable_scale_in: bool = False,
+        scale_in_cooldown: Duration | None = None,
+        scale_out_cooldown: Duration | None = None,
+    ) -> appscaling.CfnScalableTarget:
+        """Let Application Auto Scaling add and remove shards to keep ``metric`` at ``target_value``.
+
+        :param minimum: fewest shards, at most ``shards``.
+        :param maximum: most shards, at least ``shards``.
+        :param metric: Default: ``ScalingMetric.MEMORY_FOR_EVICTION``.
+        :param target_value: percent. Default: 70.
+        :param disable_scale_in: only ever add shards. Default: False.
+        """
+        return self._auto_scale(
+            ScalingRequest(
+                ScalingDimension.SHARDS,
+                minimum,
+                maximum,
+                metric,
+                target_value,
+                disable_scale_in,
+                scale_in_cooldown,
+                scale_out_cooldown,
+            )
+        )
+
+    def auto_scale_replicas(
+        self,
+        *,
+        minimum: int,
+        maximum: int,
+        metric: ScalingMetric = ScalingMetric.REPLICA_ENGINE_CPU,
+        target_value: float = 70,
+        disable_scale_in: bool = False,
+        scale_in_cooldown: Duration | None = None,
+        scale_out_cooldown: Duration | None = None,
+    ) -> appscaling.CfnScalableTarget:
+        """Let Application Auto Scaling add and remove replicas in every shard (evenly).
+
+        :param minimum: fewest replicas per shard, at most ``replicas``.
+        :param maximum: most replicas per shard (up to 5), at least ``replicas``.
+        :param metric: Default: ``ScalingMetric.REPLICA_ENGINE_CPU``.
+        :param target_value: percent. Default: 70.
+        :param disable_scale_in: only ever add replicas. Default: False.
+        """
+        return self._auto_scale(
+            ScalingRequest(
+                ScalingDimension.REPLICAS,
+                minimum,
+                maximum,
+                metric,
+                target_value,
+                disable_scale_in,
+                scale_in_cooldown,
+                scale_out_cooldown,
+            )
+        )
+
+    def _auto_scale(self, request: ScalingRequest) -> appscaling.CfnScalableTarget:
+        issues = Issues(self.node.path)
+        check_scaling(
+            issues,
+            request,
+            topology=self.topology,
+            version=self.engine_version,
+            node=self._node,
+            tiering=self._tiering,
+            global_member=self._global_member,
+            already=request.dimension in self._scaled,
+        )
+        issues.raise_if_any()
+        self._scaled.add(request.dimension)
+        name = "ShardScaling" if request.dimension is ScalingDimension.SHARDS else "ReplicaScaling"
+        return add_scaling(self, name, request, self.resource.ref)
+
+    @property
+    def _global_member(self) -> bool:
+        return False
 
     # --- CacheBase ------------------------------------------------------------------------------
 
@@ -266,9 +411,13 @@ class ReplicationGroup(NodeCacheBase):
         return "replicationgroup"
 
     def _endpoint_or_none(self) -> CacheEndpoint:
+        if self.topology.sharded:
+            return CacheEndpoint(self.resource.attr_configuration_end_point_address, self._port)
         return CacheEndpoint(self.resource.attr_primary_end_point_address, self._port)
 
-    def _reader_endpoint_or_none(self) -> CacheEndpoint:
+    def _reader_endpoint_or_none(self) -> CacheEndpoint | None:
+        if self.topology.sharded:
+            return None  # clients of a sharded group discover replicas from the configuration endpoint
         return CacheEndpoint(self.resource.attr_reader_end_point_address, self._port)
 
     def _connections_or_none(self) -> ec2.Connections:
@@ -287,9 +436,10 @@ class ReplicationGroup(NodeCacheBase):
 
     @property
     def member_cluster_ids(self) -> list[str]:
-        """``<id>-001`` ... one per node: ElastiCache's names for the group's member clusters."""
+        """ElastiCache's names for the member clusters, one per node (``<id>-001``, or
+        ``<id>-0001-001`` with shards); nodes auto scaling adds are not known here."""
         base = self._id_given.lower() if self._id_given and not is_token(self._id_given) else self.cache_id
-        return [f"{base}-{n:03d}" for n in range(1, self._nodes + 1)]
+        return self.topology.member_cluster_ids(base)
 
     def _metric_dimension_sets(self) -> list[dict[str, str]]:
         return [{"CacheClusterId": member} for member in self.member_cluster_ids]
@@ -457,109 +607,6 @@ def _missing_members(scope: Construct) -> Exception:
 # --- the group's own rules ----------------------------------------------------------------------
 
 
-def _check_topology(
-    issues: Issues, replicas: object, automatic_failover: object, multi_az: object
-) -> tuple[int, bool, bool]:
-    """Replica count, failover and Multi-AZ; returns nodes, failover and Multi-AZ to write."""
-    counted = issues.whole(rules.REPLICAS, "replicas", replicas, 0, MAX_REPLICAS, synth=True)
-    failover_ok = issues.switch("automatic_failover", automatic_failover)
-    multi_az_ok = issues.switch("multi_az", multi_az)
-    has_replica = counted and isinstance(replicas, int) and replicas > 0
-    failover = bool(has_replica if automatic_failover is None or not failover_ok else automatic_failover)
-    multi = bool(has_replica if multi_az is None or not multi_az_ok else multi_az)
-    if counted and multi_az_ok and failover_ok:
-        if multi_az is True and not has_replica:
-            issues.add(
-                rules.MULTI_AZ_NEEDS_REPLICA,
-                "multi_az",
-                "False when there is no replica (Multi-AZ places a replica in another zone)",
-                multi_az,
-            )
-        if automatic_failover is True and not has_replica:
-            issues.add(
-                rules.FAILOVER_NEEDS_REPLICA,
-                "automatic_failover",
-                "False when there is no replica (failover promotes a replica)",
-                automatic_failover,
-            )
-        if multi and has_replica and automatic_failover is False:
-            issues.add(
-                rules.MULTI_AZ_NEEDS_FAILOVER,
-                "multi_az",
-                "False when automatic_failover is False (Multi-AZ needs automatic failover)",
-                multi,
-            )
-    nodes = replicas + 1 if counted and isinstance(replicas, int) else 1
-    return nodes, failover, multi
-
-
-def _check_node_type(
-    issues: Issues,
-    scope: Construct,
-    node_type: object,
-    data_tiering: object,
-    version: EngineVersion | None,
-    failover: bool,
-) -> bool:
-    """Node type exists (in the stack's region when known), failover and data tiering fit it.
-    Returns whether data tiering is on."""
-    tiering_ok = issues.switch("data_tiering", data_tiering)
-    if not issues.text("node_type", node_type, optional=False) or is_token(node_type):
-        return bool(data_tiering) if tiering_ok else False
-    assert isinstance(node_type, str)
-    parsed = node_types.parse_node_type(node_type)
-    if not issues.require(
-        rules.NODE_TYPE_FORMAT, parsed is not None, "node_type", node_types.NODE_TYPE_FORMAT, node_type
-    ):
-        return False
-    assert parsed is not None
-    stack_region = Stack.of(scope).region
-    region = None if Token.is_unresolved(stack_region) else stack_region
-    offered = node_types.offered(region)
-    if node_type not in offered:
-        same_family = node_types.closest(node_type, region)
-        where = f"in {region}" if region in node_types.regions() else "in any region"
-        hint = f": {', '.join(same_family)}" if same_family else ""
-        issues.add(rules.NODE_TYPE_UNKNOWN, "node_type", f"a node type ElastiCache offers {where}{hint}", node_type)
-        return False
-    if failover:
-        issues.require(
-            rules.FAILOVER_NODE_FAMILY,
-            parsed.supports_failover_without_cluster_mode,
-            "automatic_failover",
-            "False on T2 nodes, which have automatic failover only with cluster mode enabled",
-            f"True with {node_type}",
-        )
-    if not tiering_ok:
-        return False
-    tiering = parsed.requires_data_tiering if data_tiering is None else bool(data_tiering)
-    if parsed.requires_data_tiering:
-        issues.require(
-            rules.DATA_TIERING,
-            tiering,
-            "data_tiering",
-            f"True for {node_type} (r6gd nodes require data tiering)",
-            data_tiering,
-        )
-    else:
-        issues.require(
-            rules.DATA_TIERING,
-            not tiering,
-            "data_tiering",
-            f"False for {node_type} (data tiering needs r6gd nodes)",
-            data_tiering,
-        )
-    if tiering and version is not None:
-        issues.require(
-            rules.ENGINE_FEATURE,
-            version.supports(DATA_TIERING),
-            "engine_version",
-            f"{DATA_TIERING.requirement()} for data tiering",
-            version,
-        )
-    return tiering
-
-
 def _check_minor_upgrades(issues: Issues, version: EngineVersion | None, requested: object) -> bool | None:
     if not issues.switch("auto_minor_version_upgrade", requested) or version is None:
         return None
@@ -584,6 +631,7 @@ def _check_description(issues: Issues, description: object) -> None:
 def _check_parameter_group(
     issues: Issues,
     version: EngineVersion | None,
+    topology: Topology,
     parameter_group: object,
     eviction_policy: object,
     reserved_memory_percent: object,
@@ -620,50 +668,11 @@ def _check_parameter_group(
             f"a parameter group of family {version.parameter_group_family} ({version.label})",
             parameter_group.family,
         )
+    wanted = "yes" if topology.cluster_enabled else "no"
     issues.require(
         rules.CLUSTER_ENABLED,
-        not parameter_group.cluster_enabled,
+        parameter_group.cluster_enabled == topology.cluster_enabled,
         "parameter_group",
-        "a group without cluster-enabled=yes for a replication group with cluster mode disabled",
-        "cluster-enabled=yes",
+        f"a group with cluster-enabled={wanted} for cluster mode {topology.mode.name}",
+        f"cluster-enabled={'yes' if parameter_group.cluster_enabled else 'no'}",
     )
-
-
-def _check_zones(
-    issues: Issues,
-    subnets: ec2.SelectedSubnets | None,
-    nodes: int,
-    multi_az: bool,
-    preferred: object,
-) -> None:
-    if subnets is None:
-        return
-    zones = distinct_availability_zones(subnets)
-    known = not any(is_token(zone) for zone in zones)
-    if multi_az and known:
-        issues.require(
-            rules.MULTI_AZ_NEEDS_ZONES,
-            len(zones) >= 2,
-            "vpc_subnets",
-            "subnets in at least two availability zones for Multi-AZ",
-            zones,
-        )
-    if not isinstance(preferred, (list, tuple)) or not all(isinstance(z, str) for z in preferred):
-        return
-    if not is_token(list(preferred)):
-        issues.require(
-            rules.ZONE_COUNT,
-            len(preferred) == nodes,
-            "preferred_availability_zones",
-            f"one zone per node: {nodes} (replicas + 1)",
-            list(preferred),
-        )
-    unknown = [zone for zone in preferred if not is_token(zone) and zone not in zones]
-    if known:
-        issues.require(
-            rules.ZONE_UNKNOWN,
-            not unknown,
-            "preferred_availability_zones",
-            f"zones of the selected subnets: {', '.join(zones)}",
-            unknown,
-        )

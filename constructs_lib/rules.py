@@ -42,12 +42,21 @@ MULTI_AZ_NEEDS_ZONES = _rule("EC204", "Multi-AZ with subnets in fewer than two z
 FAILOVER_NODE_FAMILY = _rule("EC205", "automatic failover on a node family that lacks it")
 ZONE_COUNT = _rule("EC206", "availability zones listed are not one per node")
 ZONE_UNKNOWN = _rule("EC207", "availability zones listed are not zones of the selected subnets")
+SHARDS = _rule("EC210", "shard count out of range, or more nodes than a group may have")
+CLUSTER_MODE = _rule("EC211", "cluster mode setting or migration step ElastiCache does not allow")
 
 # Node types and engine versions
 NODE_TYPE_FORMAT = _rule("EC220", "node type is not of the form cache.<family>.<size>")
 NODE_TYPE_UNKNOWN = _rule("EC221", "node type that ElastiCache does not offer (in the stack's region)")
 DATA_TIERING = _rule("EC222", "data tiering without r6gd nodes, or r6gd nodes without data tiering")
 ENGINE_FEATURE = _rule("EC230", "a feature the engine or engine version does not have")
+
+# Auto scaling and durability
+SCALING_PREREQUISITE = _rule("EC240", "auto scaling on a group that does not meet its prerequisites")
+SCALING_CAPACITY = _rule("EC241", "auto scaling capacities out of range or not around the template's count")
+SCALING_METRIC = _rule("EC242", "auto scaling metric that does not fit the dimension or the group")
+SCALING_TARGET = _rule("EC243", "auto scaling target value out of range")
+DURABILITY = _rule("EC250", "durability on a group that does not meet its prerequisites")
 
 # Encryption and authentication
 AUTH_NEEDS_TLS = _rule("EC300", "an AUTH token or user group without TLS")
@@ -65,6 +74,8 @@ WINDOW_LENGTH = _rule("EC402", "window shorter than 60 minutes")
 WINDOW_OVERLAP = _rule("EC403", "snapshot window overlaps the maintenance window")
 RETENTION = _rule("EC404", "backup retention out of range")
 
+# Global Datastore (EC26x)
+
 # Parameters
 PARAMETER_GROUP_FAMILY = _rule("EC500", "parameter group of another family than the engine version")
 PARAMETER_NAME = _rule("EC501", "parameter name malformed, or set through a typed property")
@@ -77,6 +88,10 @@ PUBLIC_SUBNETS = _rule("EC601", "public subnets selected")
 SUBNET_SELECTION = _rule("EC602", "a subnet selection that selects nothing or that the VPC cannot satisfy")
 SECURITY_GROUPS = _rule("EC603", "an empty list of security groups")
 PORT = _rule("EC604", "port out of range")
+
+# Serverless caches (EC7xx)
+
+# Memcached clusters (EC8xx)
 
 # The app's context keys (app.py)
 CONTEXT = _rule("EC900", "a context key (-c key=value) with a value the app cannot use")

@@ -33,8 +33,10 @@ from constructs_lib import (
     TransitEncryption,
     UserGroup,
 )
+from constructs_lib.autoscaling import ScalingMetric
 from constructs_lib.errors import DEPLOY_TIME_VALUE, show
 from constructs_lib.rules import RULES
+from constructs_lib.topology import ClusterMode, Durability
 from constructs_lib.users import UserAuthentication
 from tests.conftest import isolated_vpc, new_app
 
@@ -74,6 +76,7 @@ class Sandbox:
             self.stack, "ClusterParams", engine_version=EngineVersion.VALKEY_8_2, cluster_enabled=True
         )
         self.redis_parameters = ParameterGroup(self.stack, "RedisParams", engine_version=EngineVersion.REDIS_7_1)
+        self.valkey_parameters = ParameterGroup(self.stack, "ValkeyParams", engine_version=EngineVersion.VALKEY_8_2)
         self.parameter = cdk.CfnParameter(self.stack, "Count", type="Number")
         self._count = 0
 
@@ -113,7 +116,29 @@ def _user_group(scope: Construct, id: str, s: Sandbox, **overrides: Any) -> None
     UserGroup(scope, id, **{"engine": Engine.VALKEY, **overrides})
 
 
+def _scaled(dimension: str) -> Callable[..., None]:
+    """A valid sharded group, then one auto scaling call with the case's arguments."""
+
+    def build(scope: Construct, id: str, s: Sandbox, group: dict[str, Any] | None = None, **call: Any) -> None:
+        props: dict[str, Any] = {
+            "vpc": s.vpc,
+            "engine_version": EngineVersion.VALKEY_8_2,
+            "node_type": "cache.r7g.large",
+            "shards": 2,
+            **(group or {}),
+        }
+        cache = ReplicationGroup(scope, id, **props)
+        if call.pop("twice", False):
+            cache.auto_scale_shards(minimum=1, maximum=4)
+        method = cache.auto_scale_shards if dimension == "shards" else cache.auto_scale_replicas
+        method(**{"minimum": 1, "maximum": 4 if dimension == "shards" else 2, **call})
+
+    return build
+
+
 BUILDERS: dict[str, Callable[..., None]] = {
+    "scale_shards": _scaled("shards"),
+    "scale_replicas": _scaled("replicas"),
     "rg": _replication_group,
     "pg": _parameter_group,
     "password_user": _password_user,
@@ -476,6 +501,211 @@ CASES = [
         "iam",
         lambda s: {"engine_version": EngineVersion.REDIS_6_2, "auth": CacheAuth.user_group(s.iam_group)},
     ),
+    # EC21x: shards and cluster mode
+    Case("EC210", "rg", "shards", "a whole number from 1 to 500", 0, lambda s: {"shards": 0}),
+    Case(
+        "EC210", "rg", "shards", "at most 500 nodes in all", "100 x 6 = 600", lambda s: {"shards": 100, "replicas": 5}
+    ),
+    Case(
+        "EC101", "rg", "shards", "known at synth", DEPLOY_TIME_VALUE, lambda s: {"shards": s.parameter.value_as_number}
+    ),
+    Case(
+        "EC211",
+        "rg",
+        "cluster_mode",
+        "ENABLED or unset with shards",
+        ClusterMode.DISABLED,
+        lambda s: {"shards": 2, "cluster_mode": ClusterMode.DISABLED},
+    ),
+    Case(
+        "EC211",
+        "rg",
+        "automatic_failover",
+        "cluster mode enabled always fails over automatically",
+        False,
+        lambda s: {"shards": 2, "automatic_failover": False, "multi_az": False},
+    ),
+    Case(
+        "EC211",
+        "rg",
+        "cluster_mode",
+        "COMPATIBLE when migrating from DISABLED",
+        ClusterMode.ENABLED,
+        lambda s: {"cluster_mode": ClusterMode.ENABLED, "migrate_from": ClusterMode.DISABLED},
+    ),
+    Case(
+        "EC211",
+        "rg",
+        "cluster_mode",
+        "unchanged when migrating from ENABLED",
+        ClusterMode.COMPATIBLE,
+        lambda s: {"cluster_mode": ClusterMode.COMPATIBLE, "migrate_from": ClusterMode.ENABLED},
+    ),
+    Case(
+        "EC211",
+        "rg",
+        "cluster_mode",
+        "at least one replica",
+        ClusterMode.COMPATIBLE,
+        lambda s: {"cluster_mode": ClusterMode.COMPATIBLE, "replicas": 0},
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "cluster_mode",
+        "cluster mode migration needs Valkey 7.2+ or Redis OSS 7.0+",
+        ClusterMode.COMPATIBLE,
+        lambda s: {"engine_version": EngineVersion.REDIS_6_2, "cluster_mode": ClusterMode.COMPATIBLE},
+    ),
+    Case("EC100", "rg", "cluster_mode", "ClusterMode.ENABLED", "enabled", lambda s: {"cluster_mode": "enabled"}),
+    Case(
+        "EC102",
+        "rg",
+        "preferred_availability_zones",
+        "unset with shards",
+        ["dummy1a", "dummy1b"],
+        lambda s: {"shards": 2, "preferred_availability_zones": ["dummy1a", "dummy1b"]},
+    ),
+    Case(
+        "EC503",
+        "rg",
+        "parameter_group",
+        "a group with cluster-enabled=yes for cluster mode ENABLED",
+        "cluster-enabled=no",
+        lambda s: {"shards": 2, "parameter_group": s.valkey_parameters},
+    ),
+    # EC24x: auto scaling
+    Case(
+        "EC240",
+        "scale_shards",
+        "auto_scale_shards",
+        "called on a group with shards (cluster mode enabled)",
+        "cache.r7g.large",
+        lambda s: {"group": {"shards": None}},
+    ),
+    Case(
+        "EC240",
+        "scale_replicas",
+        "auto_scale_replicas",
+        "node size 2xlarge, large, xlarge",
+        "cache.r7g.4xlarge",
+        lambda s: {"group": {"node_type": "cache.r7g.4xlarge"}},
+    ),
+    Case(
+        "EC240",
+        "scale_shards",
+        "auto_scale_shards",
+        "a node family of",
+        "cache.t3.medium",
+        lambda s: {"group": {"node_type": "cache.t3.medium"}},
+    ),
+    Case(
+        "EC230",
+        "scale_shards",
+        "auto_scale_shards",
+        "called on Valkey 7.2+ or Redis OSS 6.0+",
+        EngineVersion.REDIS_5_0_6,
+        lambda s: {"group": {"engine_version": EngineVersion.REDIS_5_0_6}},
+    ),
+    Case(
+        "EC241",
+        "scale_shards",
+        "auto_scale_shards.maximum",
+        "at least minimum (3)",
+        2,
+        lambda s: {"minimum": 3, "maximum": 2},
+    ),
+    Case(
+        "EC241",
+        "scale_shards",
+        "auto_scale_shards.minimum",
+        "at most the template's count (2)",
+        "3..6",
+        lambda s: {"minimum": 3, "maximum": 6},
+    ),
+    Case(
+        "EC241",
+        "scale_replicas",
+        "auto_scale_replicas.maximum",
+        "a whole number from 0 to 5",
+        6,
+        lambda s: {"maximum": 6},
+    ),
+    Case(
+        "EC242",
+        "scale_shards",
+        "auto_scale_shards.metric",
+        "one of PRIMARY_ENGINE_CPU",
+        ScalingMetric.REPLICA_ENGINE_CPU,
+        lambda s: {"metric": ScalingMetric.REPLICA_ENGINE_CPU},
+    ),
+    Case(
+        "EC242",
+        "scale_shards",
+        "auto_scale_shards.metric",
+        "CAPACITY_FOR_EVICTION only with data tiering",
+        ScalingMetric.CAPACITY_FOR_EVICTION,
+        lambda s: {"metric": ScalingMetric.CAPACITY_FOR_EVICTION},
+    ),
+    Case(
+        "EC243",
+        "scale_replicas",
+        "auto_scale_replicas.target_value",
+        "a percentage above 0 and at most 100",
+        150,
+        lambda s: {"target_value": 150},
+    ),
+    Case(
+        "EC102",
+        "scale_shards",
+        "auto_scale_shards",
+        "called once per group",
+        "a second call",
+        lambda s: {"twice": True},
+    ),
+    # EC250: durability
+    Case(
+        "EC250",
+        "rg",
+        "durability",
+        "unset unless the group has shards (cluster mode enabled)",
+        Durability.SYNC,
+        lambda s: {"engine_version": EngineVersion.VALKEY_9_0, "durability": Durability.SYNC},
+    ),
+    Case(
+        "EC250",
+        "rg",
+        "durability",
+        "a node family of",
+        Durability.ASYNC,
+        lambda s: {
+            "engine_version": EngineVersion.VALKEY_9_0,
+            "shards": 2,
+            "node_type": "cache.r8g.large",
+            "durability": Durability.ASYNC,
+        },
+    ),
+    Case(
+        "EC250",
+        "rg",
+        "durability",
+        "Multi-AZ with at least one replica per shard",
+        Durability.SYNC,
+        lambda s: {
+            "engine_version": EngineVersion.VALKEY_9_0,
+            "shards": 2,
+            "replicas": 0,
+            "durability": Durability.SYNC,
+        },
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "durability",
+        "durability needs Valkey 9.0+",
+        Durability.SYNC,
+        lambda s: {"shards": 2, "durability": Durability.SYNC},
+    ),
     # EC3xx: encryption and authentication
     Case(
         "EC300",
@@ -689,7 +919,7 @@ CASES = [
         "EC503",
         "rg",
         "parameter_group",
-        "without cluster-enabled=yes",
+        "a group with cluster-enabled=no for cluster mode DISABLED",
         "cluster-enabled=yes",
         lambda s: {"parameter_group": s.cluster_parameters},
     ),
@@ -742,11 +972,17 @@ _BY_KIND = {
 
 def _build_failing(sandbox: Sandbox, case: Case) -> tuple[str, ElastiCacheValidationError]:
     overrides = case.overrides(sandbox)
+    first_call = 2 if overrides.get("twice") else 0  # the scaler and policy of a first, valid call
     construct_id = sandbox.next_id()
     with pytest.raises(ElastiCacheValidationError) as raised:
         BUILDERS[case.target](sandbox.stack, construct_id, sandbox, **overrides)
     failed = sandbox.stack.node.try_find_child(construct_id)
-    assert failed is None or failed.node.children == [], "validation must fail before any resource is created"
+    if case.target.startswith("scale_"):
+        assert failed is not None
+        scalers = [c for c in failed.node.children if "Scaling" in c.node.id]
+        assert len(scalers) == first_call, "the failing call adds no scaler"
+    else:
+        assert failed is None or failed.node.children == [], "validation must fail before any resource is created"
     return f"Sandbox/{construct_id}", raised.value
 
 
@@ -760,7 +996,7 @@ def test_rule(sandbox: Sandbox, case: Case) -> None:
     if case.given == DEPLOY_TIME_VALUE:
         assert show(issue.given) == DEPLOY_TIME_VALUE
         assert "${Token[" not in str(error)
-    elif case.given == ["dummy1a"]:
+    elif case.given in (["dummy1a"], ["dummy1a", "dummy1b"]):
         pass  # zones of the sandbox's environment-agnostic lookups; the code and property say enough
     elif not (isinstance(case.given, str) and case.given in _BY_KIND):
         assert issue.given == case.given, str(error)
