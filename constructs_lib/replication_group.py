@@ -27,6 +27,7 @@ from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, Engine, EngineVersion
 from constructs_lib.facts.limits import DEFAULT_SHARD_QUOTA
 from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
+from constructs_lib.facts.node_types import NodeType
 from constructs_lib.facts.parameters import EvictionPolicy
 from constructs_lib.network import (
     CacheConnections,
@@ -219,6 +220,11 @@ class ReplicationGroup(NodeCacheBase):
         self._node = node
         self._tiering = tiering
         self._scaled: set[ScalingDimension] = set()
+        self.auth = auth
+        self.durability = durability if isinstance(durability, Durability) else None
+        self.global_datastore: object | None = None
+        """The ``GlobalDatastore`` this group is the primary of, once one is made from it."""
+        self._at_rest = bool(at_rest_encryption)
         description = description or f"{version.label} replication group {self.node.path}"
 
         self.subnet_group = CacheSubnetGroup(
@@ -390,7 +396,20 @@ class ReplicationGroup(NodeCacheBase):
 
     @property
     def _global_member(self) -> bool:
-        return False
+        return self.global_datastore is not None
+
+    @property
+    def scaled(self) -> bool:
+        """Whether auto scaling was added (a Global Datastore member cannot scale)."""
+        return bool(self._scaled)
+
+    @property
+    def at_rest_encryption(self) -> bool:
+        return self._at_rest
+
+    @property
+    def node_type(self) -> NodeType | None:
+        return self._node
 
     # --- CacheBase ------------------------------------------------------------------------------
 

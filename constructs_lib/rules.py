@@ -75,6 +75,8 @@ WINDOW_OVERLAP = _rule("EC403", "snapshot window overlaps the maintenance window
 RETENTION = _rule("EC404", "backup retention out of range")
 
 # Global Datastore (EC26x)
+GLOBAL_DATASTORE_REGION = _rule("EC260", "a Global Datastore member in a region the datastore cannot use")
+GLOBAL_DATASTORE_MEMBER = _rule("EC261", "a Global Datastore primary that does not meet the prerequisites")
 
 # Parameters
 PARAMETER_GROUP_FAMILY = _rule("EC500", "parameter group of another family than the engine version")

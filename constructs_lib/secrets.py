@@ -21,6 +21,7 @@ def generated_secret(
     encryption_key: kms.IKey | None,
     removal_policy: RemovalPolicy,
     username: str | None = None,
+    secret_name: str | None = None,
 ) -> secretsmanager.Secret:
     """A random secret of ``length`` letters, digits and ``!&#$^<>-``: the whole value for an AUTH
     token, or JSON ``{"username": ..., "password": ...}`` for a user's password."""
@@ -28,6 +29,7 @@ def generated_secret(
         scope,
         id,
         description=description,
+        secret_name=secret_name,
         encryption_key=encryption_key,
         generate_secret_string=secretsmanager.SecretStringGenerator(
             secret_string_template=json.dumps({"username": username}) if username is not None else None,

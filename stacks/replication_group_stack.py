@@ -33,10 +33,10 @@ from aws_cdk import Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
-from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup, ReplicationGroup, rules
+from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup, ReplicationGroup
 from constructs_lib.nag import acknowledge
 from constructs_lib.network import closed_security_group
-from constructs_lib.validation import Issues
+from stacks.placement import client_groups, resolve_vpc
 
 
 class ReplicationGroupStack(Stack):
@@ -67,17 +67,8 @@ class ReplicationGroupStack(Stack):
         **stack_props: Any,
     ) -> None:
         super().__init__(scope, id, **stack_props)
-        issues = Issues(self.node.path)
-        issues.require(
-            rules.EXCLUSIVE, (vpc is None) != (vpc_id is None), "vpc, vpc_id", "exactly one of the two", (vpc, vpc_id)
-        )
-        issues.raise_if_any()
-        if vpc is None:
-            vpc = ec2.Vpc.from_lookup(self, "Vpc", vpc_id=vpc_id)
-        clients = list(client_security_groups) + [
-            ec2.SecurityGroup.from_security_group_id(self, f"Client{i}", group_id)
-            for i, group_id in enumerate(client_security_group_ids)
-        ]
+        vpc = resolve_vpc(self, vpc, vpc_id)
+        clients = client_groups(self, client_security_groups, client_security_group_ids)
         engine_version = EngineVersion.REDIS_7_0
         security_group = closed_security_group(self, "SecurityGroup", vpc=vpc, description="Allow Redis from app")
         parameter_group = ParameterGroup(

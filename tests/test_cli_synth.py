@@ -55,11 +55,18 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path / "cdk.out"
 
 
-def test_synth_writes_both_stacks(synthesized: Path) -> None:
-    assert set(templates(synthesized)) == {
-        "ElastiCacheKit-Network.template.json",
-        "ElastiCacheKit-ReplicationGroup.template.json",
-    }
+STACKS = (
+    "ElastiCacheKit-Network",
+    "ElastiCacheKit-ReplicationGroup",
+    "ElastiCacheKit-Sharded",
+    "ElastiCacheKit-GlobalPrimary",
+    "ElastiCacheKit-SecondaryNetwork",
+    "ElastiCacheKit-GlobalSecondary",
+)
+
+
+def test_synth_writes_every_shape_clean_under_the_nag_packs(synthesized: Path) -> None:
+    assert set(templates(synthesized)) == {f"{name}.template.json" for name in STACKS}
     report = json.loads((synthesized / "validation-report.json").read_text())
     packs = {plugin["pluginName"]: plugin for plugin in report["pluginReports"]}
     # A pack appears once it has something to say; PCI DSS has only acknowledged-free passes here.
@@ -69,6 +76,18 @@ def test_synth_writes_both_stacks(synthesized: Path) -> None:
         <= {"AwsSolutions", "HIPAA.Security", "NIST.800.53.R5", "PCI.DSS.321"}
     )
     assert all(plugin["conclusion"] == "success" and plugin["violations"] == [] for plugin in packs.values())
+
+
+def test_the_secondary_region_deploys_after_the_primary(synthesized: Path) -> None:
+    """Stacks in two regions from one `cdk synth`; the dependency orders `cdk deploy --all`."""
+    manifest = json.loads((synthesized / "manifest.json").read_text())["artifacts"]
+    secondary = manifest["ElastiCacheKit-GlobalSecondary"]
+    assert secondary["environment"] == "aws://unknown-account/us-west-2"
+    assert manifest["ElastiCacheKit-GlobalPrimary"]["environment"] == "aws://unknown-account/us-east-1"
+    assert {"ElastiCacheKit-GlobalPrimary", "ElastiCacheKit-SecondaryNetwork"} <= set(secondary["dependencies"])
+    template = json.loads((synthesized / "ElastiCacheKit-GlobalSecondary.template.json").read_text())
+    (group,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::ElastiCache::ReplicationGroup"]
+    assert group["Properties"]["GlobalReplicationGroupId"] == "ldgnf-elasticachekit-global"
 
 
 def test_cfn_lint_finds_nothing(synthesized: Path) -> None:
@@ -144,6 +163,6 @@ def test_existing_vpc_synthesizes_offline_from_committed_lookup(tmp_path: Path) 
         tmp_path, "-c", "vpcId=vpc-0a1b2c3d4e5f60718", "-c", "account=123456789012", "-c", "region=eu-west-1"
     )
     assert result.returncode == 0, result.stderr
-    (template,) = templates(tmp_path / "cdk.out").values()
+    template = templates(tmp_path / "cdk.out")["ElastiCacheKit-ReplicationGroup.template.json"]
     subnet_group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::ElastiCache::SubnetGroup")
     assert subnet_group["Properties"]["SubnetIds"][0] == "subnet-0b000000000000000"

@@ -93,6 +93,13 @@ GLOBAL_DATASTORE_SUFFIX = NameRule(
     "[S] GlobalReplicationGroup GlobalReplicationGroupId pattern",
 )
 
+SECRET_NAME = NameRule(
+    "1-512 letters, digits or /_+=.@- characters",
+    re.compile(r"[A-Za-z0-9/_+=.@-]+"),
+    512,
+    "[API:secretsmanager CreateSecret] Name",
+)
+
 
 EC2_SECURITY_GROUP_DESCRIPTION = re.compile(r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{0,255}")
 """[S] AWS::EC2::SecurityGroup GroupDescription: the characters EC2 accepts, at most 255."""
