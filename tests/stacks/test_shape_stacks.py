@@ -16,7 +16,7 @@ from tests.conftest import new_app
 def templates() -> dict[str, dict[str, Any]]:
     app = cdk_app.build(new_app(nag=False))
     return {
-        child.node.id: Template.from_stack(child).to_json()
+        child.node.id: dict(Template.from_stack(child).to_json())
         for child in app.node.children
         if isinstance(child, cdk.Stack)
     }
