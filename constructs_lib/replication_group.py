@@ -29,6 +29,7 @@ from constructs_lib.facts.limits import DEFAULT_SHARD_QUOTA
 from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
 from constructs_lib.facts.node_types import NodeType
 from constructs_lib.facts.parameters import EvictionPolicy
+from constructs_lib.log_delivery import LogDelivery, check_log_delivery, default_log_delivery, render_log_delivery
 from constructs_lib.network import (
     CacheConnections,
     CacheSubnetGroup,
@@ -110,6 +111,9 @@ class ReplicationGroup(NodeCacheBase):
     :param auto_minor_version_upgrade: Default: True where the engine offers it (Valkey, Redis OSS
         6.0+), unset otherwise.
     :param data_tiering: Default: True for r6gd nodes (which require it), False otherwise.
+    :param log_delivery: ``LogDelivery`` entries, one per log type, or ``[]`` for none. Default: the
+        slow log and (Redis OSS 6.2+, Valkey) the engine log, as JSON, into new CloudWatch log groups
+        encrypted with ``encryption_key`` and kept for a year.
     :param removal_policy: for the group and everything it creates (see ``constructs_lib.removal``).
         Default: ``RemovalPolicy.SNAPSHOT``.
     """
@@ -149,6 +153,7 @@ class ReplicationGroup(NodeCacheBase):
         backup_retention: Duration | None = None,
         auto_minor_version_upgrade: bool | None = None,
         data_tiering: bool | None = None,
+        log_delivery: Sequence[LogDelivery] | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.SNAPSHOT,
     ) -> None:
         super().__init__(scope, id)
@@ -200,6 +205,7 @@ class ReplicationGroup(NodeCacheBase):
             issues, version, topology, parameter_group, eviction_policy, reserved_memory_percent, parameters
         )
         issues.enum("removal_policy", removal_policy, RemovalPolicy)
+        check_log_delivery(issues, log_delivery, version)
         issues.strings("preferred_availability_zones", preferred_availability_zones)
         subnets = select_private_subnets(vpc, vpc_subnets, issues) if vpc_ok else None
         check_zones(issues, subnets, topology, preferred_availability_zones)
@@ -270,6 +276,12 @@ class ReplicationGroup(NodeCacheBase):
             default_port=ec2.Port.tcp(port),
             upstream=[vpc, *self.security_groups, self.encryption_key, parameter_group, self._auth.user_group],
         )
+        log_configurations = render_log_delivery(
+            self,
+            default_log_delivery(version) if log_delivery is None else list(log_delivery),
+            encryption_key=self.encryption_key,
+            removal_policy=removal.logs,
+        )
 
         self.resource = elasticache.CfnReplicationGroup(
             self,
@@ -302,6 +314,7 @@ class ReplicationGroup(NodeCacheBase):
             snapshot_retention_limit=retention_days,
             auto_minor_version_upgrade=minor_upgrades,
             data_tiering_enabled=tiering or None,
+            log_delivery_configurations=log_configurations or None,
         )
         if topology.sharded:
             # Without it, CloudFormation replaces the group when the shard count changes.

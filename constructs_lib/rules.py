@@ -58,6 +58,9 @@ SCALING_METRIC = _rule("EC242", "auto scaling metric that does not fit the dimen
 SCALING_TARGET = _rule("EC243", "auto scaling target value out of range")
 DURABILITY = _rule("EC250", "durability on a group that does not meet its prerequisites")
 
+# Day two: logs, alarms
+LOG_DELIVERY = _rule("EC270", "log delivery configured twice for a log type, or to a destination that cannot be")
+
 # Encryption and authentication
 AUTH_NEEDS_TLS = _rule("EC300", "an AUTH token or user group without TLS")
 SECRET_LENGTH = _rule("EC301", "generated AUTH token or password length out of range")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import ArnFormat, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import rules
+from constructs_lib.log_delivery import allow_cloudwatch_logs
 from constructs_lib.validation import Issues
 
 
@@ -56,25 +57,8 @@ class NetworkStack(Stack):
         key = kms.Key(
             self, "FlowLogKey", description=f"Encrypts the flow logs of {self.node.path}", enable_key_rotation=True
         )
-        # CloudWatch Logs encrypts with the key itself, so the key policy must admit the regional
-        # service principal, limited to log groups of this account and region.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": self.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            )
-        )
+        # CloudWatch Logs encrypts with the key itself, so the key policy must admit the service.
+        allow_cloudwatch_logs(key)
         log_group = logs.LogGroup(self, "FlowLogs", encryption_key=key, retention=flow_log_retention)
         # The flow-log service writes with this role. Its permissions sit in a managed policy
         # rather than the inline default policy CDK would generate (HIPAA, NIST and PCI packs

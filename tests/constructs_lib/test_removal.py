@@ -20,6 +20,7 @@ FAMILY = (
     "AWS::EC2::SecurityGroup",
     "AWS::KMS::Key",
     "AWS::SecretsManager::Secret",
+    "AWS::Logs::LogGroup",
 )
 
 
@@ -55,6 +56,7 @@ def test_the_whole_family_follows_the_policy(policy: cdk.RemovalPolicy, cache: s
     assert set(found) == set(FAMILY), "every member of the family is in the template"
     assert found.pop("AWS::ElastiCache::ReplicationGroup") == {(cache, cache)}
     assert found.pop("AWS::KMS::Key") == {(key, key)}
+    assert found.pop("AWS::Logs::LogGroup") == {(key, key)}, "logs are kept like the key unless destroyed"
     for type_name, pairs in found.items():
         assert pairs == {(others, others)}, type_name
 

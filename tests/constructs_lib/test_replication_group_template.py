@@ -14,6 +14,7 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Template
 from constructs import IConstruct
@@ -27,6 +28,7 @@ from constructs_lib import (
     TransitEncryption,
 )
 from constructs_lib.facts.limits import SECRET_EXCLUDED_CHARACTERS
+from constructs_lib.log_delivery import LogDelivery, LogDestination, LogFormat, LogType
 from tests.conftest import get_att, isolated_vpc, logical_id, new_app, ref
 
 ACCOUNT, REGION = "111111111111", "eu-west-1"
@@ -82,6 +84,23 @@ class Built:
         self.tuned.connections.allow_default_port_from(self.client, "from client")
         self.redis_6 = ReplicationGroup(stack, "Redis62", **{**common, "engine_version": EngineVersion.REDIS_6_2})
         self.redis_5 = ReplicationGroup(stack, "Redis5", **{**common, "engine_version": EngineVersion.REDIS_5_0_6})
+        self.redis_60 = ReplicationGroup(stack, "Redis60", **{**common, "engine_version": EngineVersion.REDIS_6_0})
+        self.no_logs = ReplicationGroup(stack, "NoLogs", **common, log_delivery=[])
+        self.custom_logs = ReplicationGroup(
+            stack,
+            "CustomLogs",
+            **common,
+            log_delivery=[
+                LogDelivery(LogType.SLOW_LOG, LogDestination.firehose("orders-slow-log")),
+                LogDelivery(
+                    LogType.ENGINE_LOG,
+                    LogDestination.existing_log_group(
+                        logs.LogGroup.from_log_group_name(stack, "Team", "team/engine-logs")
+                    ),
+                    LogFormat.TEXT,
+                ),
+            ],
+        )
         self.shared_parameters = ParameterGroup(stack, "Shared", engine_version=EngineVersion.REDIS_7_1)
         self.redis = ReplicationGroup(
             stack,
@@ -138,7 +157,50 @@ def test_default_is_secure_highly_available_and_uses_rbac(built: Built) -> None:
         "SnapshotWindow": "03:00-04:00",
         "SnapshotRetentionLimit": 15,
         "AutoMinorVersionUpgrade": True,
+        "LogDeliveryConfigurations": [
+            {
+                "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": ref(built.default.node.find_child(name))}},
+                "DestinationType": "cloudwatch-logs",
+                "LogFormat": "json",
+                "LogType": log_type,
+            }
+            for name, log_type in (("SlowLog", "slow-log"), ("EngineLog", "engine-log"))
+        ],
     }
+
+
+def test_logs_go_to_encrypted_log_groups_kept_a_year(built: Built) -> None:
+    key_arn = get_att(built.default.encryption_key, "Arn")
+    for name in ("SlowLog", "EngineLog"):
+        group = built.resource(built.default.node.find_child(name))
+        assert group["Properties"] == {"KmsKeyId": key_arn, "RetentionInDays": 365}
+        assert group["DeletionPolicy"] == "Retain", "logs outlive a cache deleted with a final snapshot"
+    statements = built.resource(built.default.encryption_key)["Properties"]["KeyPolicy"]["Statement"]
+    (logs_statement,) = [s for s in statements if s.get("Principal") == {"Service": "logs.eu-west-1.amazonaws.com"}]
+    assert "kms:EncryptionContext:aws:logs:arn" in logs_statement["Condition"]["ArnLike"]
+
+
+def test_log_delivery_choices(built: Built) -> None:
+    assert "LogDeliveryConfigurations" not in built.props(built.no_logs)["Properties"]
+    assert built.no_logs.node.try_find_child("SlowLog") is None
+    custom = built.props(built.custom_logs)["Properties"]["LogDeliveryConfigurations"]
+    assert custom == [
+        {
+            "DestinationDetails": {"KinesisFirehoseDetails": {"DeliveryStream": "orders-slow-log"}},
+            "DestinationType": "kinesis-firehose",
+            "LogFormat": "json",
+            "LogType": "slow-log",
+        },
+        {
+            "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": "team/engine-logs"}},
+            "DestinationType": "cloudwatch-logs",
+            "LogFormat": "text",
+            "LogType": "engine-log",
+        },
+    ]
+    only_slow = built.props(built.redis_60)["Properties"]["LogDeliveryConfigurations"]
+    assert [c["LogType"] for c in only_slow] == ["slow-log"], "Redis OSS 6.0 has no engine log"
+    assert "LogDeliveryConfigurations" not in built.props(built.redis_5)["Properties"]
 
 
 def test_default_writes_no_zones_so_resizing_updates_in_place(built: Built) -> None:

@@ -34,6 +34,7 @@ from constructs_lib import (
 )
 from constructs_lib.autoscaling import ScalingMetric
 from constructs_lib.errors import DEPLOY_TIME_VALUE
+from constructs_lib.log_delivery import LogDelivery, LogDestination, LogType
 from constructs_lib.rules import RULES
 from constructs_lib.topology import ClusterMode, Durability
 from constructs_lib.users import UserAuthentication
@@ -661,6 +662,44 @@ CASES = [
         "called once per group",
         "a second call",
         lambda s: {"twice": True},
+    ),
+    # EC270: log delivery
+    Case(
+        "EC270",
+        "rg",
+        "log_delivery[1].log_type",
+        "not delivered twice",
+        LogType.SLOW_LOG,
+        lambda s: {"log_delivery": [LogDelivery(LogType.SLOW_LOG), LogDelivery(LogType.SLOW_LOG)]},
+    ),
+    Case(
+        "EC270",
+        "rg",
+        "log_delivery[0].destination.delivery_stream_name",
+        "1-64 letters",
+        "orders slow log",
+        lambda s: {"log_delivery": [LogDelivery(LogType.SLOW_LOG, LogDestination.firehose("orders slow log"))]},
+    ),
+    Case(
+        "EC230",
+        "rg",
+        "log_delivery[0].log_type",
+        "engine-log delivery needs Valkey 7.2+ or Redis OSS 6.2+",
+        LogType.ENGINE_LOG,
+        lambda s: {"engine_version": EngineVersion.REDIS_6_0, "log_delivery": [LogDelivery(LogType.ENGINE_LOG)]},
+    ),
+    Case("EC100", "rg", "log_delivery", "a list of LogDelivery", "slow-log", lambda s: {"log_delivery": "slow-log"}),
+    Case(
+        "EC100",
+        "rg",
+        "log_delivery[0].destination.log_group",
+        "a logs.ILogGroup",
+        "/aws/elasticache",
+        lambda s: {
+            "log_delivery": [
+                LogDelivery(LogType.SLOW_LOG, LogDestination.existing_log_group(any_value("/aws/elasticache")))
+            ]
+        },
     ),
     # EC250: durability
     Case(
