@@ -19,9 +19,11 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import rules
+from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import Engine
 
@@ -141,6 +143,20 @@ class CacheBase(Resource):
     def _iam_user_arns(self) -> list[str]:
         """ARNs of the IAM-authenticated users this cache's user group holds."""
         return []
+
+    def alarm_specs(self, thresholds: AlarmThresholds) -> list[AlarmSpec]:
+        """The alarms AWS recommends for this kind of cache (``CacheAlarms`` creates them)."""
+        return []
+
+    def send_events_to(self, topic: sns.ITopic) -> None:
+        """Send ElastiCache's events about this cache to ``topic``, where the kind can."""
+        raise _issue(
+            self,
+            rules.EXCLUSIVE,
+            "event_notifications",
+            "False for this kind of cache, which has no NotificationTopicArn",
+            True,
+        )
 
     # --- shared behaviour -------------------------------------------------------------------
 
@@ -275,6 +291,94 @@ class CacheBase(Resource):
 
 class NodeCacheBase(CacheBase):
     """A cache made of nodes (replication group, Memcached cluster), whose metrics are per node."""
+
+    def _fleet_metrics(self, metric_name: str, function: str, statistic: str) -> list[cloudwatch.IMetric]:
+        """Series that together cover every node, for alarms. Default: metric math over the known members."""
+        return [self.metric(metric_name, statistic=statistic, aggregate=function)]
+
+    def alarm_specs(self, thresholds: AlarmThresholds) -> list[AlarmSpec]:
+        """Engine CPU, memory for eviction, evictions, swap, connections, authentication failures,
+        traffic management, and with replicas their lag and replication bytes."""
+        wanted = [
+            (
+                "EngineCpu",
+                "Engine CPU of the busiest node",
+                "EngineCPUUtilization",
+                "MAX",
+                "Maximum",
+                thresholds.engine_cpu_percent,
+                3,
+            ),
+            (
+                "MemoryForEviction",
+                "Memory counted for eviction on the fullest node",
+                "DatabaseMemoryUsageCountedForEvictPercentage",
+                "MAX",
+                "Maximum",
+                thresholds.memory_percent,
+                3,
+            ),
+            ("Evictions", "Keys evicted for lack of memory", "Evictions", "SUM", "Sum", thresholds.evictions, 3),
+            ("Swap", "Swap used by a node", "SwapUsage", "MAX", "Maximum", thresholds.swap_bytes, 3),
+            (
+                "Connections",
+                "Client connections of a node near the 65,000 limit",
+                "CurrConnections",
+                "MAX",
+                "Maximum",
+                thresholds.connections_per_node,
+                3,
+            ),
+            (
+                "AuthenticationFailures",
+                "Failed AUTH attempts",
+                "AuthenticationFailures",
+                "SUM",
+                "Sum",
+                thresholds.authentication_failures,
+                1,
+            ),
+            (
+                "Throttled",
+                "ElastiCache throttles commands (traffic management active)",
+                "TrafficManagementActive",
+                "MAX",
+                "Maximum",
+                0,
+                1,
+            ),
+        ]
+        if self._has_replicas():
+            wanted += [
+                (
+                    "ReplicationLag",
+                    "Seconds the furthest replica trails its primary",
+                    "ReplicationLag",
+                    "MAX",
+                    "Maximum",
+                    thresholds.replication_lag_seconds,
+                    3,
+                ),
+                (
+                    "ReplicationBytes",
+                    "Bytes a primary sends its replicas per period",
+                    "ReplicationBytes",
+                    "MAX",
+                    "Maximum",
+                    thresholds.replication_bytes,
+                    3,
+                ),
+            ]
+        specs = []
+        for id, description, metric_name, function, statistic, threshold, periods in wanted:
+            metrics = self._fleet_metrics(metric_name, function, statistic)
+            for n, metric in enumerate(metrics, start=1):
+                suffix = f"{n}" if len(metrics) > 1 else ""
+                specs.append(AlarmSpec(f"{id}{suffix}", description, metric, threshold, periods=periods))
+        return specs
+
+    def _has_replicas(self) -> bool:
+        return True
 
     def metric_engine_cpu_utilization(self, **props: Any) -> cloudwatch.IMetric:
         """``EngineCPUUtilization``: the engine thread's CPU, percent; the busiest node."""

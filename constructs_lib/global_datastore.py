@@ -26,6 +26,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import nag, rules
@@ -380,6 +381,9 @@ class GlobalDatastoreSecondary(NodeCacheBase):
     def _metric_dimension_sets(self) -> list[dict[str, str]]:
         base = self._id_given.lower() if self._id_given and not is_token(self._id_given) else self.cache_id
         return [{"CacheClusterId": member} for member in self.topology.member_cluster_ids(base)]
+
+    def send_events_to(self, topic: sns.ITopic) -> None:
+        self.resource.notification_topic_arn = topic.topic_arn
 
     def metric_global_replication_lag(self, **props: Any) -> cloudwatch.IMetric:
         """``GlobalDatastoreReplicationLag``: seconds this secondary's primary node trails the

@@ -11,13 +11,16 @@ from collections.abc import Mapping, Sequence
 
 from aws_cdk import Annotations, CfnUpdatePolicy, Duration, RemovalPolicy
 from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import nag, rules
+from constructs_lib.alarm_specs import insights_queries
 from constructs_lib.auth import AuthBinding, CacheAuth
 from constructs_lib.autoscaling import ScalingDimension, ScalingMetric, ScalingRequest, add_scaling, check_scaling
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_retention, check_windows
@@ -226,6 +229,7 @@ class ReplicationGroup(NodeCacheBase):
         self._node = node
         self._tiering = tiering
         self._scaled: set[ScalingDimension] = set()
+        self._scaling_maxima: dict[ScalingDimension, int] = {}
         self.auth = auth
         self.durability = durability if isinstance(durability, Durability) else None
         self.global_datastore: object | None = None
@@ -404,6 +408,8 @@ class ReplicationGroup(NodeCacheBase):
         )
         issues.raise_if_any()
         self._scaled.add(request.dimension)
+        assert isinstance(request.maximum, int)
+        self._scaling_maxima[request.dimension] = request.maximum
         name = "ShardScaling" if request.dimension is ScalingDimension.SHARDS else "ReplicaScaling"
         return add_scaling(self, name, request, self.resource.ref)
 
@@ -475,6 +481,38 @@ class ReplicationGroup(NodeCacheBase):
 
     def _metric_dimension_sets(self) -> list[dict[str, str]]:
         return [{"CacheClusterId": member} for member in self.member_cluster_ids]
+
+    def _has_replicas(self) -> bool:
+        return self.topology.replicas > 0 or ScalingDimension.REPLICAS in self._scaled
+
+    def _fleet_metrics(self, metric_name: str, function: str, statistic: str) -> list[cloudwatch.IMetric]:
+        """Metrics Insights queries over every member the group can have, so that nodes the scaler
+        adds are watched too (their ids continue the numbering up to the scaler's maximum). A query
+        holds at most 2,048 characters, so a large group gets several."""
+        del statistic  # Metrics Insights aggregates the nodes' data points with ``function`` itself
+        return [
+            cloudwatch.MathExpression(
+                expression=query,
+                using_metrics={},
+                label=f"{metric_name} ({function.lower()} over the group's nodes)",
+                period=Duration.minutes(1),
+            )
+            for query in insights_queries(function, metric_name, self._possible_members())
+        ]
+
+    def _possible_members(self) -> list[str]:
+        base = self._id_given.lower() if self._id_given and not is_token(self._id_given) else self.cache_id
+        topology = self.topology
+        shards, replicas = topology.shards, topology.replicas
+        for dimension, maximum in self._scaling_maxima.items():
+            if dimension is ScalingDimension.SHARDS:
+                shards = max(shards or 1, maximum)
+            else:
+                replicas = max(replicas, maximum)
+        return Topology(topology.mode, shards, replicas, topology.failover, topology.multi_az).member_cluster_ids(base)
+
+    def send_events_to(self, topic: sns.ITopic) -> None:
+        self.resource.notification_topic_arn = topic.topic_arn
 
     # --- imports --------------------------------------------------------------------------------
 

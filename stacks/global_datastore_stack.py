@@ -15,6 +15,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import CacheAuth, EngineVersion, ReplicationGroup
+from constructs_lib.alarms import CacheAlarms
 from constructs_lib.global_datastore import GlobalDatastore, GlobalDatastoreSecondary
 from stacks.placement import client_groups, resolve_vpc
 
@@ -52,6 +53,7 @@ class GlobalPrimaryStack(Stack):
         self.datastore = GlobalDatastore(self, "Datastore", primary=self.primary, suffix=suffix)
         for client in client_groups(self, client_security_groups, client_security_group_ids):
             self.primary.connections.allow_default_port_from(client, "Valkey from the application")
+        self.alarms = CacheAlarms(self, "Alarms", cache=self.primary)
 
 
 class GlobalSecondaryStack(Stack):
@@ -71,3 +73,4 @@ class GlobalSecondaryStack(Stack):
         self.secondary: GlobalDatastoreSecondary = datastore.add_secondary(self, "Secondary", vpc=vpc, replicas=1)
         for client in client_security_groups:
             self.secondary.connections.allow_default_port_from(client, "Valkey from the application")
+        self.alarms = CacheAlarms(self, "Alarms", cache=self.secondary)

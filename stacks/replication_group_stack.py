@@ -34,6 +34,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup, ReplicationGroup
+from constructs_lib.alarms import CacheAlarms
 from constructs_lib.nag import acknowledge
 from constructs_lib.network import closed_security_group
 from stacks.placement import client_groups, resolve_vpc
@@ -95,6 +96,7 @@ class ReplicationGroupStack(Stack):
         for client in clients:
             self.cache.connections.allow_default_port_from(client, "Redis from the application")
         Tags.of(self.cache.resource).add("Name", replication_group_id)
+        self.alarms = CacheAlarms(self, "Alarms", cache=self.cache)
 
         acknowledge(
             self.cache.resource,

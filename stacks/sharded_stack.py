@@ -10,6 +10,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import EngineVersion, ReplicationGroup
+from constructs_lib.alarms import CacheAlarms
 from constructs_lib.autoscaling import ScalingMetric
 from stacks.placement import client_groups, resolve_vpc
 
@@ -49,3 +50,4 @@ class ShardedClusterStack(Stack):
         self.cache.auto_scale_replicas(minimum=1, maximum=3, metric=ScalingMetric.REPLICA_ENGINE_CPU, target_value=70)
         for client in client_groups(self, client_security_groups, client_security_group_ids):
             self.cache.connections.allow_default_port_from(client, "Valkey from the application")
+        self.alarms = CacheAlarms(self, "Alarms", cache=self.cache)

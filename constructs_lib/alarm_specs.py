@@ -1,0 +1,70 @@
+"""What an alarm watches and when it raises, shared by the cache kinds and ``CacheAlarms``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import aws_cloudwatch as cloudwatch
+
+MAX_CLIENTS_PER_NODE = 65_000
+"""ElastiCache's ``maxclients`` for Valkey and Redis OSS nodes (not modifiable)."""
+
+
+@dataclass(frozen=True)
+class AlarmThresholds:
+    """Thresholds of ``CacheAlarms``; every one can be overridden.
+
+    :param engine_cpu_percent: ``EngineCPUUtilization`` of the busiest node. Default: 90.
+    :param memory_percent: ``DatabaseMemoryUsageCountedForEvictPercentage`` of the fullest node. Default: 90.
+    :param evictions: ``Evictions`` over all nodes per 5 minutes (application-specific). Default: 1000.
+    :param swap_bytes: ``SwapUsage`` of a node. Default: 50 MB, as AWS recommends.
+    :param connections_per_node: ``CurrConnections`` of a node. Default: 80 % of the 65,000 limit.
+    :param replication_lag_seconds: ``ReplicationLag`` of the furthest replica. Default: 30.
+    :param replication_bytes: ``ReplicationBytes`` a primary sends per minute. Default: 1 GiB.
+    :param authentication_failures: failed ``AUTH`` attempts per 5 minutes. Default: 10.
+    :param capacity_percent: serverless ECPU and storage as a share of their usage limits. Default: 90.
+    """
+
+    engine_cpu_percent: float = 90
+    memory_percent: float = 90
+    evictions: float = 1000
+    swap_bytes: float = 50 * 1024 * 1024
+    connections_per_node: float = MAX_CLIENTS_PER_NODE * 0.8
+    replication_lag_seconds: float = 30
+    replication_bytes: float = 1024**3
+    authentication_failures: float = 10
+    capacity_percent: float = 90
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """One recommended alarm: what to watch and when to raise it."""
+
+    id: str
+    description: str
+    metric: cloudwatch.IMetric
+    threshold: float
+    comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+    periods: int = 3
+
+
+MAX_QUERY_LENGTH = 2048
+"""A Metrics Insights query (``MetricDataQuery.Expression``) holds at most 2,048 characters [API]."""
+TOKEN_LENGTH = 40
+"""What a deploy-time id (a replication group id, at most 40 characters) adds to a query."""
+
+
+def insights_queries(function: str, metric_name: str, cluster_ids: list[str]) -> list[str]:
+    """Metrics Insights queries over the given member clusters, as few as fit the length limit."""
+    head = f'SELECT {function}({metric_name}) FROM SCHEMA("AWS/ElastiCache", CacheClusterId) WHERE '
+    queries: list[list[str]] = [[]]
+    length = len(head)
+    for cluster in cluster_ids:
+        term = f"CacheClusterId = '{cluster}'"
+        size = len(term) + len(" OR ") + (TOKEN_LENGTH if "${Token[" in cluster else 0)
+        if queries[-1] and length + size > MAX_QUERY_LENGTH:
+            queries.append([])
+            length = len(head)
+        queries[-1].append(term)
+        length += size
+    return [head + " OR ".join(terms) for terms in queries]
