@@ -49,6 +49,9 @@ class AuthBinding:
     user_group: IUserGroup | None = None
     secret: secretsmanager.ISecret | None = None
     iam_users: list[IUser] = field(default_factory=list)
+    generated: secretsmanager.Secret | None = None
+    """The secret binding generated (a token, or the application user's password), to rotate."""
+    generated_user: PasswordUser | None = None
 
     @property
     def user_group_ids(self) -> list[str] | None:
@@ -273,7 +276,7 @@ class CacheAuth:
                 secret_name=self.secret_name if isinstance(self.secret_name, str) else None,
             )
             nag.acknowledge_token_rotation(generated)
-            return AuthBinding(auth_token=generated.secret_value.unsafe_unwrap(), secret=generated)
+            return AuthBinding(auth_token=generated.secret_value.unsafe_unwrap(), secret=generated, generated=generated)
         return self._bind_user_group(scope, engine_version, encryption_key, removal_policy)
 
     def _bind_user_group(
@@ -303,4 +306,5 @@ class CacheAuth:
             removal_policy=removal_policy,
         )
         group = UserGroup(scope, "UserGroup", engine=engine, users=[user], removal_policy=removal_policy)
-        return AuthBinding(user_group=group, secret=user.secret)
+        generated = user.secret if isinstance(user.secret, secretsmanager.Secret) else None
+        return AuthBinding(user_group=group, secret=user.secret, generated=generated, generated_user=user)

@@ -8,7 +8,9 @@ The library does not depend on cdk-nag: acknowledgments are aws-cdk-lib's ``Vali
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Validations
+import jsii
+from aws_cdk import Acknowledgment, Aspects, IAspect, Validations
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import IConstruct
 
 SECRET_ROTATION_RULES = (
@@ -29,26 +31,40 @@ def acknowledge(scope: IConstruct, reason: str, *rule_ids: str) -> None:
     )
 
 
+@jsii.implements(IAspect)
+class _UnlessRotated:
+    """Acknowledges the rotation rules on a secret at synth, when by then it has no rotation schedule
+    (a cache may attach rotation to a secret after the secret was created)."""
+
+    def __init__(self, secret: IConstruct, reason: str) -> None:
+        self.secret = secret
+        self.reason = reason
+
+    def visit(self, node: IConstruct) -> None:
+        if node is self.secret and not any(
+            isinstance(child, secretsmanager.RotationSchedule) for child in node.node.children
+        ):
+            acknowledge(node, self.reason, *SECRET_ROTATION_RULES)
+
+
 def acknowledge_token_rotation(secret: IConstruct) -> None:
-    acknowledge(
-        secret,
-        "An ElastiCache AUTH token is rotated with ModifyReplicationGroup (strategy ROTATE, then SET), "
-        "which no Secrets Manager rotation template performs, so no rotation schedule is attached yet. "
-        "Rotate it with that two-step procedure; the secret is encrypted with the cache's "
-        "customer-managed key and readable only through IAM grants.",
-        *SECRET_ROTATION_RULES,
-    )
+    Aspects.of(secret).add(_UnlessRotated(secret, _TOKEN_REASON))
 
 
 def acknowledge_password_rotation(secret: IConstruct) -> None:
-    acknowledge(
-        secret,
-        "An ElastiCache user's password is rotated with ModifyUser (add the new password beside the "
-        "old one, switch clients, remove the old one), which no Secrets Manager rotation template "
-        "performs, so no rotation schedule is attached yet. The secret is encrypted with a "
-        "customer-managed key and readable only through IAM grants.",
-        *SECRET_ROTATION_RULES,
-    )
+    Aspects.of(secret).add(_UnlessRotated(secret, _PASSWORD_REASON))
+
+
+_TOKEN_REASON = (
+    "Rotation of this AUTH token is turned off (credential_rotation=None): ElastiCache rotates tokens "
+    "with ModifyReplicationGroup (ROTATE, then SET). The secret is encrypted with the cache's "
+    "customer-managed key and readable only through IAM grants."
+)
+_PASSWORD_REASON = (
+    "No rotation is attached to this user's password: a cache rotates the password of the user it "
+    "generates (credential_rotation), and ElastiCache rotates passwords with ModifyUser (both "
+    "passwords valid during the switch). The secret is readable only through IAM grants."
+)
 
 
 def acknowledge_rbac_instead_of_token(resource: IConstruct) -> None:

@@ -43,6 +43,14 @@ from constructs_lib.network import (
 from constructs_lib.nodes import check_node_type
 from constructs_lib.parameter_group import IParameterGroup, ParameterGroup, check_parameters
 from constructs_lib.removal import FamilyRemoval
+from constructs_lib.rotation import (
+    AUTH_TOKEN,
+    DEFAULT_SCHEDULE,
+    USER_PASSWORD,
+    RotationTarget,
+    add_rotation,
+    check_schedule,
+)
 from constructs_lib.topology import (
     ClusterMode,
     Durability,
@@ -114,6 +122,10 @@ class ReplicationGroup(NodeCacheBase):
     :param auto_minor_version_upgrade: Default: True where the engine offers it (Valkey, Redis OSS
         6.0+), unset otherwise.
     :param data_tiering: Default: True for r6gd nodes (which require it), False otherwise.
+    :param credential_rotation: how often to rotate the credentials the group generates (the AUTH
+        token, or the application user's password) through Secrets Manager rotation, 1-1000 days;
+        ``None`` turns rotation off. The rotation function runs in the cache's subnets and must reach
+        the Secrets Manager and ElastiCache APIs (NAT or interface endpoints). Default: 30 days.
     :param log_delivery: ``LogDelivery`` entries, one per log type, or ``[]`` for none. Default: the
         slow log and (Redis OSS 6.2+, Valkey) the engine log, as JSON, into new CloudWatch log groups
         encrypted with ``encryption_key`` and kept for a year.
@@ -157,6 +169,7 @@ class ReplicationGroup(NodeCacheBase):
         auto_minor_version_upgrade: bool | None = None,
         data_tiering: bool | None = None,
         log_delivery: Sequence[LogDelivery] | None = None,
+        credential_rotation: Duration | None = DEFAULT_SCHEDULE,
         removal_policy: RemovalPolicy = RemovalPolicy.SNAPSHOT,
     ) -> None:
         super().__init__(scope, id)
@@ -209,6 +222,7 @@ class ReplicationGroup(NodeCacheBase):
         )
         issues.enum("removal_policy", removal_policy, RemovalPolicy)
         check_log_delivery(issues, log_delivery, version)
+        check_schedule(issues, credential_rotation)
         issues.strings("preferred_availability_zones", preferred_availability_zones)
         subnets = select_private_subnets(vpc, vpc_subnets, issues) if vpc_ok else None
         check_zones(issues, subnets, topology, preferred_availability_zones)
@@ -326,7 +340,37 @@ class ReplicationGroup(NodeCacheBase):
         self.resource.apply_removal_policy(removal.cache)
         if self._auth.user_group is not None:
             nag.acknowledge_rbac_instead_of_token(self.resource)
+        if credential_rotation is not None and self._auth.generated is not None:
+            self.rotation = add_rotation(
+                self,
+                "CredentialRotation",
+                secret=self._auth.generated,
+                target=self._rotation_target(transit_encryption.enabled),
+                vpc=vpc,
+                subnets=ec2.SubnetSelection(subnets=subnets.subnets),
+                cache_connections=self._connections,
+                encryption_key=self.encryption_key,
+                schedule=credential_rotation,
+                removal_policy=removal.others,
+                logs_removal_policy=removal.logs,
+            )
         self._id_given = replication_group_id
+
+    def _rotation_target(self, tls: bool) -> RotationTarget:
+        endpoint = self.endpoint
+        user = self._auth.generated_user
+        if user is None:
+            return RotationTarget(
+                AUTH_TOKEN,
+                self.cache_arn,
+                {"REPLICATION_GROUP_ID": self.resource.ref},
+                endpoint.address,
+                endpoint.port,
+                tls,
+            )
+        return RotationTarget(
+            USER_PASSWORD, user.user_arn, {"USER_ID": user.user_id}, endpoint.address, endpoint.port, tls
+        )
 
     # --- auto scaling ---------------------------------------------------------------------------
 

@@ -61,6 +61,7 @@ DURABILITY = _rule("EC250", "durability on a group that does not meet its prereq
 # Day two: logs, alarms
 LOG_DELIVERY = _rule("EC270", "log delivery configured twice for a log type, or to a destination that cannot be")
 ALARM_THRESHOLD = _rule("EC271", "an alarm threshold that is not a number of at least 0")
+ROTATION = _rule("EC272", "credential rotation schedule out of range")
 
 # Encryption and authentication
 AUTH_NEEDS_TLS = _rule("EC300", "an AUTH token or user group without TLS")

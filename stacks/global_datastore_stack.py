@@ -49,6 +49,9 @@ class GlobalPrimaryStack(Stack):
             node_type="cache.r7g.large",
             replicas=1,
             auth=CacheAuth.generated_token(secret_name=f"{suffix}/auth-token"),
+            # The token of a Global Datastore is the primary's, used in every region; rotating it
+            # from one region's function is not a documented ElastiCache procedure yet.
+            credential_rotation=None,
         )
         self.datastore = GlobalDatastore(self, "Datastore", primary=self.primary, suffix=suffix)
         for client in client_groups(self, client_security_groups, client_security_group_ids):

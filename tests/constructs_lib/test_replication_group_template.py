@@ -416,7 +416,9 @@ def test_tuned_parameters_windows_port_and_user(built: Built) -> None:
 
 
 def test_connections_open_only_the_cache_port_to_a_client(built: Built) -> None:
-    ingress = built.template.find_resources("AWS::EC2::SecurityGroupIngress")
+    ingress = built.template.find_resources(
+        "AWS::EC2::SecurityGroupIngress", {"Properties": {"Description": "from client"}}
+    )
     assert [r["Properties"] for r in ingress.values()] == [
         {
             "GroupId": get_att(built.tuned.security_groups[0], "GroupId"),

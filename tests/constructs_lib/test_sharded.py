@@ -93,7 +93,11 @@ def test_scalable_targets_use_the_service_linked_role(built: Built) -> None:
             "MaxCapacity": 3,
         },
     }
-    assert built.of_type("AWS::IAM::Role") == []
+    principals = [
+        r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+        for r in built.of_type("AWS::IAM::Role")
+    ]
+    assert {"Service": "application-autoscaling.amazonaws.com"} not in principals, "no role of our own for scaling"
 
 
 def test_target_tracking_policies(built: Built) -> None:

@@ -701,6 +701,15 @@ CASES = [
             ]
         },
     ),
+    Case(
+        "EC272",
+        "rg",
+        "credential_rotation",
+        "whole days from 1 to 1000",
+        "1001 days",
+        lambda s: {"credential_rotation": cdk.Duration.days(1001)},
+    ),
+    Case("EC100", "rg", "credential_rotation", "a Duration", 30, lambda s: {"credential_rotation": 30}),
     # EC250: durability
     Case(
         "EC250",

@@ -40,8 +40,11 @@ def test_sharded_cluster_scales_shards_and_replicas(templates: dict[str, dict[st
         "elasticache:replication-group:NodeGroups": (2, 6),
         "elasticache:replication-group:Replicas": (1, 3),
     }
-    (ingress,) = of_type(template, "AWS::EC2::SecurityGroupIngress")
-    assert ingress["Properties"]["FromPort"] == 6379
+    ingress = {
+        r["Properties"]["Description"]: r["Properties"] for r in of_type(template, "AWS::EC2::SecurityGroupIngress")
+    }
+    assert ingress["Valkey from the application"]["FromPort"] == 6379
+    assert ingress["Credential rotation test login"]["FromPort"] == 6379
 
 
 def test_global_datastore_primary_and_secondary(templates: dict[str, dict[str, Any]]) -> None:
