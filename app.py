@@ -33,6 +33,7 @@ from stacks.context import (
     VPC_ID,
     Context,
     boolean,
+    largest_vpc_prefix,
     matching,
     named,
     vpc_cidr,
@@ -65,9 +66,20 @@ def build(app: cdk.App) -> cdk.App:
         "clientSecurityGroupId", None, matching(SECURITY_GROUP_ID), "a security group id such as sg-0123456789abcdef0"
     )
     max_azs = ctx.get("maxAzs", 2, whole(2, 6), "a whole number from 2 to 6")
-    cidr = ctx.get("vpcCidr", "10.0.0.0/16", vpc_cidr, "an IPv4 network from /16 to /28, such as 10.0.0.0/16")
+    cidr = ctx.get(
+        "vpcCidr",
+        "10.0.0.0/16",
+        vpc_cidr(max_azs),
+        f"an IPv4 network from /16 to /{largest_vpc_prefix(max_azs)} (a /28 subnet in each of {max_azs} zones), "
+        "such as 10.0.0.0/16",
+    )
     nag = ctx.get("nag", True, boolean, "true or false")
-    replicas = ctx.get("replicas", 1, whole(0, MAX_REPLICAS), f"a whole number from 0 to {MAX_REPLICAS}")
+    replicas = ctx.get(
+        "replicas",
+        1,
+        whole(1, MAX_REPLICAS),
+        f"a whole number from 1 to {MAX_REPLICAS} (the reference deployment is Multi-AZ, which needs a replica)",
+    )
     replication_group_id = ctx.get(
         "replicationGroupId", "app-redis", named(REPLICATION_GROUP_ID), REPLICATION_GROUP_ID.allowed
     )
@@ -87,6 +99,7 @@ def build(app: cdk.App) -> cdk.App:
         )
     elif client_sg_id is not None:
         ctx.issues.add(rules.CONTEXT, "clientSecurityGroupId", "set only together with vpcId", client_sg_id)
+    ctx.check_unknown_keys()
     if global_datastore:
         ctx.issues.require(
             rules.CONTEXT,

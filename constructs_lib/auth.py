@@ -8,7 +8,8 @@ the cloud assembly or CloudFormation's console (cfn-lint W1011 checks the same f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from aws_cdk import RemovalPolicy
@@ -17,6 +18,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from constructs_lib import nag, rules
+from constructs_lib.errors import ValidationIssue
 from constructs_lib.facts import acl
 from constructs_lib.facts.engines import ACL_CHANNELS, IAM_AUTH, RBAC, Engine, EngineVersion, parse_version
 from constructs_lib.facts.limits import AUTH_TOKEN_LENGTH, PASSWORD_LENGTH
@@ -48,10 +50,15 @@ class AuthBinding:
     auth_token: str | None = None
     user_group: IUserGroup | None = None
     secret: secretsmanager.ISecret | None = None
-    iam_users: list[IUser] = field(default_factory=list)
     generated: secretsmanager.Secret | None = None
     """The secret binding generated (a token, or the application user's password), to rotate."""
     generated_user: PasswordUser | None = None
+
+    @property
+    def iam_users(self) -> list[IUser]:
+        """The group's IAM-authenticated members, read when asked (users may be added later)."""
+        users = self.user_group.users if self.user_group is not None else []
+        return [user for user in users if user.authentication is UserAuthentication.IAM]
 
     @property
     def user_group_ids(self) -> list[str] | None:
@@ -67,21 +74,23 @@ class CacheAuth:
     """
 
     kind: _Kind
-    length: object = 64
+    length: object = None
     secret: object = None
     json_field: object = None
     group: object = None
-    user_name: object = APPLICATION_USER_NAME
+    user_name: object = None
     access_string: object = None
     secret_name: object = None
+    secret_user: object = None
 
     @staticmethod
     def user_group(
         user_group: IUserGroup | None = None,
         *,
-        user_name: str = APPLICATION_USER_NAME,
+        user_name: str | None = None,
         access_string: str | None = None,
-        password_length: int = 64,
+        password_length: int | None = None,
+        secret_user: IUser | None = None,
     ) -> CacheAuth:
         """RBAC: the cache takes a user group (Valkey 7.2+, Redis OSS 6.0+, TLS on).
 
@@ -90,13 +99,22 @@ class CacheAuth:
         and ``password``), plus, for a ``redis`` group, a disabled ``default`` user.
 
         :param user_group: an existing group (``UserGroup`` or ``UserGroup.from_user_group_id``).
-        :param user_name: the generated application user's name. Default: ``app``.
-        :param access_string: the generated user's ACL rules. Default: ``on ~* &* +@all`` (every key,
-            channel and command; ``on ~* +@all`` before Redis OSS 6.2, which has no channel rules).
-        :param password_length: 16-128. Default: 64.
+        :param user_name: the generated application user's name (not with ``user_group``). Default: ``app``.
+        :param access_string: the generated user's ACL rules (not with ``user_group``). Default:
+            ``on ~* &* +@all`` (every key, channel and command; ``on ~* +@all`` before Redis OSS 6.2,
+            which has no channel rules).
+        :param password_length: 16-128 (not with ``user_group``). Default: 64.
+        :param secret_user: with ``user_group``, the member whose secret is the cache's
+            ``auth_secret`` (what ``grant_read_auth_secret`` grants). Default: the group's first user
+            with a password.
         """
         return CacheAuth(
-            _Kind.USER_GROUP, length=password_length, group=user_group, user_name=user_name, access_string=access_string
+            _Kind.USER_GROUP,
+            length=password_length,
+            group=user_group,
+            user_name=user_name,
+            access_string=access_string,
+            secret_user=secret_user,
         )
 
     @staticmethod
@@ -155,7 +173,7 @@ class CacheAuth:
             )
         if self.kind is _Kind.GENERATED_TOKEN:
             low, high = AUTH_TOKEN_LENGTH
-            issues.whole(rules.SECRET_LENGTH, "auth.length", self.length, low, high, synth=True)
+            issues.whole(rules.SECRET_LENGTH, "auth.length", self._length, low, high, synth=True)
             issues.name("auth.secret_name", self.secret_name, SECRET_NAME)
         elif self.kind is _Kind.TOKEN_FROM_SECRET:
             self._check_secret(issues)
@@ -192,58 +210,57 @@ class CacheAuth:
         ):
             return
         if self.group is not None:
-            if (
+            for prop, value in (
+                ("user_name", self.user_name),
+                ("access_string", self.access_string),
+                ("password_length", self.length),
+            ):
                 issues.require(
-                    rules.TYPE,
-                    isinstance(self.group, IUserGroup),
-                    "auth.user_group",
-                    "a user group (UserGroup, or UserGroup.from_user_group_id)",
-                    self.group,
+                    rules.EXCLUSIVE,
+                    value is None,
+                    f"auth.{prop}",
+                    "unset with an existing user_group (it describes the generated user)",
+                    value,
                 )
-                and engine_version is not None
+            if issues.require(
+                rules.TYPE,
+                isinstance(self.group, IUserGroup),
+                "auth.user_group",
+                "a user group (UserGroup, or UserGroup.from_user_group_id)",
+                self.group,
             ):
                 assert isinstance(self.group, IUserGroup)
-                self._check_group_fits(issues, self.group, engine_version)
+                if self.secret_user is not None:
+                    issues.require(
+                        rules.USER_GROUP_MEMBERS,
+                        self.secret_user in self.group.users,
+                        "auth.secret_user",
+                        "a member of the user group",
+                        self.secret_user,
+                    )
+                if engine_version is not None:
+                    issues.extend(group_fit_issues(issues.path, engine_version, self.group, self.group.users))
             return
-        issues.text("auth.user_name", self.user_name, optional=False)
-        low, high = PASSWORD_LENGTH
-        issues.whole(rules.SECRET_LENGTH, "auth.password_length", self.length, low, high, synth=True)
-        if issues.text("auth.access_string", self.access_string) and self.access_string is not None and engine_version:
-            self._check_access_string(issues, "auth.access_string", self.access_string, engine_version)
-
-    def _check_group_fits(self, issues: Issues, group: IUserGroup, engine_version: EngineVersion) -> None:
-        """A Valkey cache takes valkey or redis groups; a Redis OSS cache only redis groups [EC:Clusters.RBAC]."""
-        if engine_version.engine is Engine.REDIS and group.engine is Engine.VALKEY:
-            issues.add(
-                rules.USER_GROUP_ENGINE,
-                "auth.user_group",
-                "a user group of engine redis for a Redis OSS cache",
-                group,
-            )
-        for user in group.users:
-            if user.access_string is not None:
-                self._check_access_string(
-                    issues, f"auth.user_group user {user.user_name}", user.access_string, engine_version
-                )
-            if user.authentication is UserAuthentication.IAM:
-                issues.require(
-                    rules.ENGINE_FEATURE,
-                    engine_version.supports(IAM_AUTH),
-                    "auth.user_group",
-                    f"password users only on {engine_version.label} (IAM users need {IAM_AUTH.requirement()})",
-                    user,
-                )
-
-    @staticmethod
-    def _check_access_string(issues: Issues, prop: str, text: object, engine_version: EngineVersion) -> None:
-        if not isinstance(text, str) or is_token(text):
-            return
-        found = acl.problems(
-            text,
-            channels=engine_version.supports(ACL_CHANNELS),
-            selectors=engine_version.engine is Engine.VALKEY or parse_version(engine_version.version) >= (7, 0),
+        issues.require(
+            rules.EXCLUSIVE,
+            self.secret_user is None,
+            "auth.secret_user",
+            "unset without a user_group (the generated user's secret is the cache's)",
+            self.secret_user,
         )
-        issues.require(rules.ACCESS_STRING, not found, prop, f"{acl.ACCESS_STRING_RULES} ({'; '.join(found)})", text)
+        issues.text("auth.user_name", self._user_name, optional=False)
+        low, high = PASSWORD_LENGTH
+        issues.whole(rules.SECRET_LENGTH, "auth.password_length", self._length, low, high, synth=True)
+        if issues.text("auth.access_string", self.access_string) and self.access_string is not None and engine_version:
+            check_access_string(issues, "auth.access_string", self.access_string, engine_version)
+
+    @property
+    def _length(self) -> object:
+        return 64 if self.length is None else self.length
+
+    @property
+    def _user_name(self) -> object:
+        return APPLICATION_USER_NAME if self.user_name is None else self.user_name
 
     # --- binding ---------------------------------------------------------------------------------
 
@@ -270,7 +287,7 @@ class CacheAuth:
                 scope,
                 "AuthToken",
                 description=f"AUTH token of {description}",
-                length=self.length,  # type: ignore[arg-type]
+                length=self._length,  # type: ignore[arg-type]
                 encryption_key=encryption_key,
                 removal_policy=removal_policy,
                 secret_name=self.secret_name if isinstance(self.secret_name, str) else None,
@@ -287,24 +304,61 @@ class CacheAuth:
         removal_policy: RemovalPolicy,
     ) -> AuthBinding:
         if isinstance(self.group, IUserGroup):
-            users = self.group.users
-            password_users = [u for u in users if u.secret is not None and u.user_name != "default"]
-            return AuthBinding(
-                user_group=self.group,
-                secret=password_users[0].secret if password_users else None,
-                iam_users=[u for u in users if u.authentication is UserAuthentication.IAM],
-            )
+            group = self.group
+            path = scope.node.path
+            if isinstance(group, UserGroup):
+                group.check_members_with(lambda users: group_fit_issues(path, engine_version, group, users))
+            chosen = self.secret_user if isinstance(self.secret_user, IUser) else None
+            password_users = [u for u in group.users if u.secret is not None and u.user_name != "default"]
+            secret_user = chosen or (password_users[0] if password_users else None)
+            return AuthBinding(user_group=group, secret=secret_user.secret if secret_user else None)
         engine = engine_version.engine
         user = PasswordUser(
             scope,
             "ApplicationUser",
             engine=engine,
-            user_name=str(self.user_name),
+            user_name=str(self._user_name),
             access_string=str(self.access_string or default_access_string(engine_version)),
-            password_length=self.length,  # type: ignore[arg-type]
+            password_length=self._length,  # type: ignore[arg-type]
             encryption_key=encryption_key,
             removal_policy=removal_policy,
         )
         group = UserGroup(scope, "UserGroup", engine=engine, users=[user], removal_policy=removal_policy)
         generated = user.secret if isinstance(user.secret, secretsmanager.Secret) else None
         return AuthBinding(user_group=group, secret=user.secret, generated=generated, generated_user=user)
+
+
+def check_access_string(issues: Issues, prop: str, text: object, engine_version: EngineVersion) -> None:
+    """ACL syntax, with the channel and selector rules the engine version knows."""
+    if not isinstance(text, str) or is_token(text):
+        return
+    found = acl.problems(
+        text,
+        channels=engine_version.supports(ACL_CHANNELS),
+        selectors=engine_version.engine is Engine.VALKEY or parse_version(engine_version.version) >= (7, 0),
+    )
+    issues.require(rules.ACCESS_STRING, not found, prop, f"{acl.ACCESS_STRING_RULES} ({'; '.join(found)})", text)
+
+
+def group_fit_issues(
+    path: str, engine_version: EngineVersion, group: IUserGroup, users: Sequence[IUser]
+) -> list[ValidationIssue]:
+    """What a cache of ``engine_version`` cannot take in ``group`` holding ``users``: checked when the
+    cache is built and again whenever a user is added to the group later [EC:Clusters.RBAC]."""
+    issues = Issues(path)
+    if engine_version.engine is Engine.REDIS and group.engine is Engine.VALKEY:
+        issues.add(
+            rules.USER_GROUP_ENGINE, "auth.user_group", "a user group of engine redis for a Redis OSS cache", group
+        )
+    for user in users:
+        if user.access_string is not None:
+            check_access_string(issues, f"auth.user_group user {user.user_name}", user.access_string, engine_version)
+        if user.authentication is UserAuthentication.IAM:
+            issues.require(
+                rules.ENGINE_FEATURE,
+                engine_version.supports(IAM_AUTH),
+                "auth.user_group",
+                f"password users only on {engine_version.label} (IAM users need {IAM_AUTH.requirement()})",
+                user,
+            )
+    return issues.found

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import jsii
-from aws_cdk import ArnFormat, Duration, Resource, Stack
+from aws_cdk import ArnFormat, Duration, Resource, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -26,6 +26,7 @@ from constructs_lib import rules
 from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import Engine
+from constructs_lib.validation import has_attributes
 
 NAMESPACE = "AWS/ElastiCache"
 C = TypeVar("C", bound=type)
@@ -39,6 +40,8 @@ def documented_signature(cls: C) -> C:
     """
     init = inspect.signature(cls.__init__)  # type: ignore[misc]
     cls.__signature__ = init.replace(parameters=list(init.parameters.values())[1:])  # type: ignore[attr-defined]
+    # Without its own docstring, help() would show the jsii base class's constructor arguments.
+    cls.__init__.__doc__ = f"Create a {cls.__name__}; every keyword argument and its default is in the class docstring."  # type: ignore[misc]
     return cls
 
 
@@ -102,6 +105,21 @@ class ICache(Protocol):
 
 def _issue(scope: Construct, rule: rules.Rule, prop: str, allowed: str, given: object) -> ElastiCacheValidationError:
     return ElastiCacheValidationError([ValidationIssue(rule.code, scope.node.path, prop, allowed, given)])
+
+
+AGGREGATES = ("MAX", "MIN", "SUM", "AVG")
+"""Metric math functions that turn the per-node series into one."""
+
+
+def _check_grantee(scope: Construct, grantee: object) -> None:
+    if not has_attributes(grantee, "grant_principal"):
+        raise _issue(
+            scope,
+            rules.TYPE,
+            "grantee",
+            "an iam.IGrantable (a role, a function, a task definition's role ...)",
+            grantee,
+        )
 
 
 @jsii.implements(ec2.IConnectable)
@@ -205,6 +223,16 @@ class CacheBase(Resource):
 
     def grant(self, grantee: iam.IGrantable, *actions: str) -> iam.Grant:
         """Allow ``actions`` (``elasticache:...``) on this cache, through the grantee's own policy."""
+        _check_grantee(self, grantee)
+        wrong = [a for a in actions if not (isinstance(a, str) and a.startswith("elasticache:"))]
+        if not actions or wrong:
+            raise _issue(
+                self,
+                rules.TYPE,
+                "actions",
+                "one or more ElastiCache actions such as 'elasticache:DescribeReplicationGroups'",
+                list(actions),
+            )
         return iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[self.cache_arn])
 
     def grant_connect(self, grantee: iam.IGrantable, *users: Any) -> iam.Grant:
@@ -213,6 +241,7 @@ class CacheBase(Resource):
 
         Raises when there is no IAM-authenticated user to connect as.
         """
+        _check_grantee(self, grantee)
         user_arns = [user.user_arn for user in users] if users else self._iam_user_arns()
         if not user_arns:
             raise _issue(
@@ -234,6 +263,7 @@ class CacheBase(Resource):
         resource policy, so a client in another stack adds no dependency back onto the cache's
         stack (which would be a cycle when the client also reads the endpoint).
         """
+        _check_grantee(self, grantee)
         secret = self.auth_secret
         if secret is None:
             raise _issue(
@@ -257,13 +287,22 @@ class CacheBase(Resource):
         ``period`` ...).
         """
         aggregate = props.pop("aggregate", "MAX")
+        if aggregate not in AGGREGATES:
+            raise _issue(self, rules.TYPE, "aggregate", "one of " + ", ".join(AGGREGATES), aggregate)
         dimension_sets = self._metric_dimension_sets()
+        stack = Stack.of(self)
+        elsewhere: dict[str, str] = {}
+        # A cache imported from another region or account has its metrics there.
+        if self.env.region != stack.region and not Token.is_unresolved(self.env.region):
+            elsewhere["region"] = self.env.region
+        if self.env.account != stack.account and not Token.is_unresolved(self.env.account):
+            elsewhere["account"] = self.env.account
         metrics = [
             cloudwatch.Metric(
                 namespace=NAMESPACE,
                 metric_name=metric_name,
                 dimensions_map=dimensions,
-                **{"period": Duration.minutes(5), "statistic": "Average", **props},
+                **{"period": Duration.minutes(5), "statistic": "Average", **elsewhere, **props},
             )
             for dimensions in dimension_sets
         ]

@@ -14,8 +14,17 @@ DEPLOY_TIME_VALUE = "a deploy-time value"
 """How a token is shown as the value given: its encoded form (``${Token[TOKEN.12]}``) says nothing."""
 
 
+class DeployTime:
+    """Stands for a deploy-time value given where one is not allowed (shown as ``DEPLOY_TIME_VALUE``)."""
+
+    def __repr__(self) -> str:
+        return DEPLOY_TIME_VALUE
+
+
 def show(value: object) -> str:
     """A value as an error message shows it: constructs by path, tokens never as their encoding."""
+    if isinstance(value, DeployTime):
+        return DEPLOY_TIME_VALUE
     if isinstance(value, str):
         return DEPLOY_TIME_VALUE if "${Token[" in value or "#{Token[" in value else repr(value)
     if isinstance(value, float) and abs(value) > 1e280:
@@ -29,7 +38,9 @@ def show(value: object) -> str:
     node = getattr(value, "node", None)
     path = getattr(node, "path", None)
     if isinstance(path, str):
-        return f"{type(value).__name__} {path or '(root)'}"
+        name = type(value).__name__
+        kind = "construct" if name.startswith("_") or "Proxy" in name else name
+        return f"{kind} {path or '(root)'}"
     if hasattr(value, "name") and hasattr(type(value), "__members__"):  # an enum member
         return f"{type(value).__name__}.{value.name}"
     return f"a {type(value).__name__}"

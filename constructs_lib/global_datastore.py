@@ -330,6 +330,7 @@ class GlobalDatastoreSecondary(NodeCacheBase):
             security_groups=self.security_groups,
             default_port=ec2.Port.tcp(port),
             upstream=[vpc, *self.security_groups, self.encryption_key],
+            owner=self.node.path,
         )
         self.resource = elasticache.CfnReplicationGroup(
             self,

@@ -48,7 +48,7 @@ def select_private_subnets(
         issues.add(rules.SUBNET_SELECTION, "vpc_subnets", f"a selection this VPC can satisfy ({reason})", selection)
         return None
     public_ids = {subnet.subnet_id for subnet in vpc.public_subnets}
-    public = [s.subnet_id for s in selected.subnets if s.subnet_id in public_ids]
+    public = [s.node.path for s in selected.subnets if s.subnet_id in public_ids]
     issues.require(
         rules.PUBLIC_SUBNETS,
         not public,
@@ -91,7 +91,8 @@ def check_network_inputs(
     issues.objects(
         "security_groups", security_groups, "ec2.ISecurityGroup", "security_group_id", empty=rules.SECURITY_GROUPS
     )
-    issues.whole(rules.PORT, "port", port, 1, 65535, what="a TCP port number", synth=True)
+    # A deploy-time port is written through to the template and the security group rules.
+    issues.whole(rules.PORT, "port", port, 1, 65535, what="a TCP port number", synth=False)
     return ok and subnets_ok
 
 
@@ -155,8 +156,10 @@ class CacheConnections(ec2.Connections):
         security_groups: Sequence[ec2.ISecurityGroup],
         default_port: ec2.Port,
         upstream: Sequence[object],
+        owner: str = "connections",
     ) -> None:
         super().__init__(security_groups=list(security_groups), default_port=default_port)
+        self._owner = owner
         self._home = [s for s in (_stack_of(group) for group in security_groups) if s is not None]
         self._upstream = [s for s in (_stack_of(item) for item in upstream) if s is not None]
 
@@ -173,6 +176,16 @@ class CacheConnections(ec2.Connections):
         return groups
 
     def allow_from(self, other: ec2.IConnectable, port_range: ec2.Port, description: str | None = None) -> None:
+        if not has_attributes(other, "connections"):
+            issues = Issues(self._owner)
+            issues.add(
+                rules.TYPE,
+                "other",
+                "an ec2.IConnectable (a security group, a function, a service ...; "
+                "for an id, ec2.SecurityGroup.from_security_group_id)",
+                other,
+            )
+            issues.raise_if_any()
         # Also reached from JavaScript when a client calls ``allow_to(cache)``: CDK then calls the
         # cache's ``allowFrom``. Adding a rule twice is harmless: CDK keeps one rule per peer and port.
         peers = self._downstream_groups(other)

@@ -66,6 +66,15 @@ class ParameterGroup(Resource):
         if issues.text("description", description) and description is not None and not is_token(description):
             issues.require(rules.DESCRIPTION, bool(description.strip()), "description", "a non-blank text", description)
         issues.enum("removal_policy", removal_policy, RemovalPolicy)
+        if isinstance(engine_version, EngineVersion) and engine_version.engine.value == "memcached":
+            for prop, value in (
+                ("eviction_policy", eviction_policy),
+                ("reserved_memory_percent", reserved_memory_percent),
+                ("cluster_enabled", cluster_enabled or None),
+            ):
+                issues.require(
+                    rules.EXCLUSIVE, value is None, prop, "unset for Memcached (a Valkey and Redis OSS setting)", value
+                )
         issues.raise_if_any()
 
         self.engine_version = engine_version

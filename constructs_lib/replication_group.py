@@ -29,7 +29,7 @@ from constructs_lib.encryption import TransitEncryption, check_encryption, new_k
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, Engine, EngineVersion
 from constructs_lib.facts.limits import DEFAULT_SHARD_QUOTA
-from constructs_lib.facts.names import REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
+from constructs_lib.facts.names import AWS_ACCOUNT, AWS_REGION, REPLICATION_GROUP_ID, SUBNET_GROUP_NAME
 from constructs_lib.facts.node_types import NodeType
 from constructs_lib.facts.parameters import EvictionPolicy
 from constructs_lib.log_delivery import LogDelivery, check_log_delivery, default_log_delivery, render_log_delivery
@@ -195,6 +195,7 @@ class ReplicationGroup(NodeCacheBase):
             auth = CacheAuth.none()
         auth = auth or (CacheAuth.default_for(version) if version else CacheAuth.none())
         check_encryption(issues, version, transit_encryption, at_rest_encryption, encryption_key)
+        issues.same_region("encryption_key", encryption_key, self)
         tls = transit_encryption.enabled if isinstance(transit_encryption, TransitEncryption) else None
         auth.check(issues, version, tls)
         topology = check_topology(
@@ -208,12 +209,20 @@ class ReplicationGroup(NodeCacheBase):
             multi_az=multi_az,
         )
         node = check_node_type(issues, self, node_type)
-        check_failover_node_family(issues, node, topology)
+        check_failover_node_family(issues, node, topology, version)
         tiering = check_data_tiering(issues, node, data_tiering, version)
         check_durability(issues, durability, version=version, topology=topology, node=node, tiering=tiering, tls=tls)
         minor_upgrades = _check_minor_upgrades(issues, version, auto_minor_version_upgrade)
+        window_given = snapshot_window is not None
         snapshot_window = check_windows(issues, maintenance_window, snapshot_window)
         retention_days = check_retention(issues, backup_retention)
+        issues.require(
+            rules.EXCLUSIVE,
+            not (window_given and retention_days == 0),
+            "snapshot_window",
+            "unset when backup_retention is 0 days (no automatic backups, so no window)",
+            snapshot_window,
+        )
         issues.name("replication_group_id", replication_group_id, REPLICATION_GROUP_ID)
         issues.name("subnet_group_name", subnet_group_name, SUBNET_GROUP_NAME)
         _check_description(issues, description)
@@ -293,6 +302,7 @@ class ReplicationGroup(NodeCacheBase):
             security_groups=self.security_groups,
             default_port=ec2.Port.tcp(port),
             upstream=[vpc, *self.security_groups, self.encryption_key, parameter_group, self._auth.user_group],
+            owner=self.node.path,
         )
         log_configurations = render_log_delivery(
             self,
@@ -654,8 +664,8 @@ class _ImportedReplicationGroup(NodeCacheBase):
             iam_users,
         )
         issues.strings("member_cluster_ids", member_cluster_ids)
-        issues.text("region", region)
-        issues.text("account", account)
+        issues.name("region", region, AWS_REGION)
+        issues.name("account", account, AWS_ACCOUNT)
         issues.raise_if_any()
         self._id = replication_group_id
         self._engine = engine

@@ -42,6 +42,7 @@ MULTI_AZ_NEEDS_ZONES = _rule("EC204", "Multi-AZ with subnets in fewer than two z
 FAILOVER_NODE_FAMILY = _rule("EC205", "automatic failover on a node family that lacks it")
 ZONE_COUNT = _rule("EC206", "availability zones listed are not one per node")
 ZONE_UNKNOWN = _rule("EC207", "availability zones listed are not zones of the selected subnets")
+FAILOVER_NEEDS_REPLICA_FAILOVER = _rule("EC208", "Redis OSS replicas without automatic failover")
 SHARDS = _rule("EC210", "shard count out of range, or more nodes than a group may have")
 CLUSTER_MODE = _rule("EC211", "cluster mode setting or migration step ElastiCache does not allow")
 
@@ -95,6 +96,7 @@ PUBLIC_SUBNETS = _rule("EC601", "public subnets selected")
 SUBNET_SELECTION = _rule("EC602", "a subnet selection that selects nothing or that the VPC cannot satisfy")
 SECURITY_GROUPS = _rule("EC603", "an empty list of security groups")
 PORT = _rule("EC604", "port out of range")
+OTHER_REGION = _rule("EC605", "a key or other resource from another region than the cache")
 
 # Serverless caches (EC7xx)
 

@@ -9,7 +9,7 @@ from enum import Enum
 from aws_cdk import aws_ec2 as ec2
 
 from constructs_lib import rules
-from constructs_lib.facts.engines import CLUSTER_MODE_MIGRATION, DATA_TIERING, DURABILITY, EngineVersion
+from constructs_lib.facts.engines import CLUSTER_MODE_MIGRATION, DATA_TIERING, DURABILITY, Engine, EngineVersion
 from constructs_lib.facts.limits import MAX_REPLICAS, MAX_SHARDS
 from constructs_lib.facts.node_types import DURABILITY_FAMILIES, NodeType
 from constructs_lib.network import distinct_availability_zones
@@ -55,6 +55,8 @@ class Topology:
     replicas: int
     failover: bool
     multi_az: bool
+    counted: bool = True
+    """False when the replica or shard count was invalid (its checks are then skipped, not cascaded)."""
 
     @property
     def sharded(self) -> bool:
@@ -92,6 +94,7 @@ def check_topology(
     sharded = shards is not None
     if sharded and not issues.whole(rules.SHARDS, "shards", shards, 1, MAX_SHARDS, synth=True):
         shards = 1
+        counted = False
     mode = _check_mode(issues, version, cluster_mode, migrate_from, sharded)
     failover_ok = issues.switch("automatic_failover", automatic_failover)
     multi_az_ok = issues.switch("multi_az", multi_az)
@@ -107,7 +110,8 @@ def check_topology(
             )
     else:
         failover = bool(has_replica if automatic_failover is None or not failover_ok else automatic_failover)
-    multi = bool(has_replica if multi_az is None or not multi_az_ok else multi_az)
+    # Multi-AZ follows automatic failover by default: it needs it.
+    multi = bool(has_replica and failover if multi_az is None or not multi_az_ok else multi_az)
     if counted and multi_az_ok and failover_ok:
         if multi_az is True and not has_replica:
             issues.add(
@@ -138,7 +142,9 @@ def check_topology(
                 "least one replica (a prerequisite of cluster mode migration)",
                 mode,
             )
-    topology = Topology(mode, shards if sharded and isinstance(shards, int) else None, replica_count, failover, multi)
+    topology = Topology(
+        mode, shards if sharded and isinstance(shards, int) else None, replica_count, failover, multi, counted
+    )
     if topology.sharded:
         issues.require(
             rules.SHARDS,
@@ -183,14 +189,31 @@ def _check_mode(
     return mode
 
 
-def check_failover_node_family(issues: Issues, node: NodeType | None, topology: Topology) -> None:
-    if node is not None and topology.failover and topology.mode is ClusterMode.DISABLED:
-        issues.require(
+def check_failover_node_family(
+    issues: Issues, node: NodeType | None, topology: Topology, version: EngineVersion | None
+) -> None:
+    """Replicas without shards need automatic failover on Redis OSS (CloudFormation's own validation
+    refuses Redis OSS groups with ``NumCacheClusters`` > 1 and failover off), and T2 nodes have
+    failover only with cluster mode enabled [EC:AutoFailover]: so T2 takes no replicas there."""
+    if topology.sharded or not topology.counted or topology.replicas == 0:
+        return
+    if node is not None and not node.supports_failover_without_cluster_mode:
+        issues.add(
             rules.FAILOVER_NODE_FAMILY,
-            node.supports_failover_without_cluster_mode,
+            "node_type",
+            "a family other than T2 for replicas without shards (T2 fails over only in cluster mode, and "
+            "Redis OSS and Valkey replicas need automatic failover), or replicas=0",
+            node.name,
+        )
+        return
+    if version is not None and version.engine is Engine.REDIS:
+        issues.require(
+            rules.FAILOVER_NEEDS_REPLICA_FAILOVER,
+            topology.failover,
             "automatic_failover",
-            "False on T2 nodes, which have automatic failover only with cluster mode enabled",
-            f"True with {node.name}",
+            "True or unset when a Redis OSS group has replicas (CloudFormation refuses NumCacheClusters > 1 "
+            "without automatic failover for engine redis)",
+            topology.failover,
         )
 
 
@@ -297,7 +320,7 @@ def check_zones(
             list(preferred),
         )
         return
-    if not is_token(list(preferred)):
+    if topology.counted and not is_token(list(preferred)):
         issues.require(
             rules.ZONE_COUNT,
             len(preferred) == topology.nodes,

@@ -11,7 +11,7 @@ DefaultUserRequired): unless you give one, the group gets a disabled one (``off 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
@@ -28,7 +28,7 @@ from constructs_lib.errors import ValidationIssue
 from constructs_lib.facts import acl
 from constructs_lib.facts.engines import Engine
 from constructs_lib.facts.limits import PASSWORD_LENGTH
-from constructs_lib.facts.names import USER_GROUP_ID, USER_ID, USER_NAME
+from constructs_lib.facts.names import AWS_ACCOUNT, AWS_REGION, RESERVED_USER_IDS, USER_GROUP_ID, USER_ID, USER_NAME
 from constructs_lib.secrets import generated_secret
 from constructs_lib.validation import Issues, is_token
 
@@ -97,9 +97,15 @@ def generated_id(scope: Construct, max_length: int = 40) -> str:
     return cleaned if cleaned[:1].isalpha() else f"u{cleaned}"[:max_length]
 
 
-def _user_arn(scope: Construct, user_id: str) -> str:
+def _user_arn(scope: Resource, user_id: str) -> str:
+    """In the user's own region and account (an imported user may live elsewhere)."""
     return Stack.of(scope).format_arn(
-        service="elasticache", resource="user", resource_name=user_id, arn_format=ArnFormat.COLON_RESOURCE_NAME
+        service="elasticache",
+        resource="user",
+        resource_name=user_id,
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        region=scope.env.region,
+        account=scope.env.account,
     )
 
 
@@ -152,10 +158,24 @@ class _UserBase(Resource):
         engine: Engine | None = None,
         authentication: UserAuthentication | None = None,
         secret: secretsmanager.ISecret | None = None,
+        region: str | None = None,
+        account: str | None = None,
     ) -> IUser:
-        """Reference an existing user by id, to add it to a group or grant access to it."""
+        """Reference an existing user by id, to add it to a group or grant access to it.
+
+        :param region: its region, when not the importing stack's.
+        :param account: its account, when not the importing stack's.
+        """
         return _ImportedUser(
-            scope, id, user_id=user_id, user_name=user_name, engine=engine, authentication=authentication, secret=secret
+            scope,
+            id,
+            user_id=user_id,
+            user_name=user_name,
+            engine=engine,
+            authentication=authentication,
+            secret=secret,
+            region=region,
+            account=account,
         )
 
 
@@ -170,14 +190,18 @@ class _ImportedUser(_UserBase):
         engine: Engine | None,
         authentication: UserAuthentication | None,
         secret: secretsmanager.ISecret | None,
+        region: str | None,
+        account: str | None,
     ) -> None:
-        super().__init__(scope, id)
+        super().__init__(scope, id, region=region, account=account)
         issues = Issues(self.node.path)
         issues.name("user_id", user_id, USER_ID, optional=False)
         issues.text("user_name", user_name)
         issues.enum("engine", engine, Engine, optional=True)
         issues.enum("authentication", authentication, UserAuthentication, optional=True)
         issues.interface("secret", secret, "a secretsmanager.ISecret", "secret_arn")
+        issues.name("region", region, AWS_REGION)
+        issues.name("account", account, AWS_ACCOUNT)
         issues.raise_if_any()
         self._user_id, self._user_name, self._engine = user_id, user_name, engine
         self._authentication, self._access_string, self._secret = authentication, None, secret
@@ -191,7 +215,8 @@ def _check_user(issues: Issues, engine: object, user_id: object, user_name: obje
         "Engine.VALKEY or Engine.REDIS (RBAC users exist for these engines only)",
         engine,
     )
-    issues.name("user_id", user_id, USER_ID)
+    if issues.name("user_id", user_id, USER_ID) and user_id in RESERVED_USER_IDS:
+        issues.add(rules.NAME, "user_id", "an id other than 'default', which is ElastiCache's built-in user", user_id)
     issues.name("user_name", user_name, USER_NAME, optional=False)
     if issues.text("access_string", access_string, optional=False) and not is_token(access_string):
         assert isinstance(access_string, str)
@@ -219,7 +244,7 @@ class PasswordUser(_UserBase):
         ``password`` (a generated secret always uses it).
     :param whole_secret: the existing secret's whole value is the password (no JSON). Default: False.
     :param password_length: length of a generated password, 16-128. Default: 64.
-    :param encryption_key: key for a generated secret. Default: Secrets Manager's AWS-managed key.
+    :param encryption_key: key for a generated secret. Default: a new customer-managed key with rotation.
     :param removal_policy: for the user and its generated secret. Default: ``RemovalPolicy.DESTROY``.
     """
 
@@ -233,9 +258,9 @@ class PasswordUser(_UserBase):
         engine: Engine = Engine.VALKEY,
         user_id: str | None = None,
         secret: secretsmanager.ISecret | None = None,
-        json_field: str = "password",
+        json_field: str | None = None,
         whole_secret: bool = False,
-        password_length: int = 64,
+        password_length: int | None = None,
         encryption_key: kms.IKey | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.DESTROY,
     ) -> None:
@@ -250,15 +275,37 @@ class PasswordUser(_UserBase):
             "secret_value_from_json",
         )
         issues.switch("whole_secret", whole_secret, optional=False)
-        if issues.text("json_field", json_field, optional=False) and not whole_secret:
-            issues.require(
-                rules.MISSING, bool(json_field), "json_field", "the name of the secret's JSON field", json_field
-            )
-        if whole_secret is True and secret is None:
-            issues.add(rules.EXCLUSIVE, "whole_secret", "True only with an existing secret", whole_secret)
         if secret is None:
+            for prop, given in (("json_field", json_field), ("whole_secret", whole_secret or None)):
+                issues.require(rules.EXCLUSIVE, given is None, prop, "unset without an existing secret", given)
             low, high = PASSWORD_LENGTH
-            issues.whole(rules.SECRET_LENGTH, "password_length", password_length, low, high, synth=True)
+            issues.whole(
+                rules.SECRET_LENGTH,
+                "password_length",
+                64 if password_length is None else password_length,
+                low,
+                high,
+                synth=True,
+            )
+        else:
+            issues.require(
+                rules.EXCLUSIVE,
+                password_length is None,
+                "password_length",
+                "unset with an existing secret (its password is already set)",
+                password_length,
+            )
+            issues.require(
+                rules.EXCLUSIVE,
+                not (whole_secret is True and json_field is not None),
+                "json_field",
+                "unset when whole_secret is True",
+                json_field,
+            )
+            if json_field is not None and issues.text("json_field", json_field):
+                issues.require(
+                    rules.MISSING, bool(json_field), "json_field", "the name of the secret's JSON field", json_field
+                )
         issues.interface("encryption_key", encryption_key, "a kms.IKey", "key_arn")
         issues.enum("removal_policy", removal_policy, RemovalPolicy)
         issues.raise_if_any()
@@ -267,19 +314,27 @@ class PasswordUser(_UserBase):
         self._user_name, self._engine, self._access_string = user_name, engine, access_string
         self._authentication = UserAuthentication.PASSWORD
         if secret is None:
+            if encryption_key is None:
+                # A customer-managed key, as the HIPAA, NIST and PCI packs require of secrets.
+                encryption_key = kms.Key(
+                    self,
+                    "Key",
+                    description=f"Encrypts the password of {self.node.path}",
+                    enable_key_rotation=True,
+                    removal_policy=removal_policy,
+                )
             secret = generated_secret(
                 self,
                 "Secret",
                 description=f"Password of ElastiCache user {user_name} ({self.node.path})",
-                length=password_length,
+                length=64 if password_length is None else password_length,
                 encryption_key=encryption_key,
                 removal_policy=removal_policy,
                 username=user_name,
             )
             nag.acknowledge_password_rotation(secret)
-            json_field = "password"
         self._secret = secret
-        value = secret.secret_value if whole_secret else secret.secret_value_from_json(json_field)
+        value = secret.secret_value if whole_secret else secret.secret_value_from_json(json_field or "password")
         self.resource = elasticache.CfnUser(
             self,
             "Resource",
@@ -388,7 +443,7 @@ class UserGroup(Resource):
     """An ``AWS::ElastiCache::UserGroup``.
 
     :param engine: ``Engine.VALKEY`` or ``Engine.REDIS``. A Valkey cache takes groups of either
-        engine; a Redis OSS cache only ``redis`` groups.
+        engine; a Redis OSS cache only ``redis`` groups. Default: ``Engine.VALKEY``.
     :param users: the members; more can be added with ``add_user``.
     :param user_group_id: account-unique id, ``[a-z][a-z0-9-]*``. Default: generated from the path.
     :param removal_policy: Default: ``RemovalPolicy.DESTROY``.
@@ -401,7 +456,7 @@ class UserGroup(Resource):
         scope: Construct,
         id: str,
         *,
-        engine: Engine,
+        engine: Engine = Engine.VALKEY,
         users: Sequence[IUser] = (),
         user_group_id: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.DESTROY,
@@ -426,6 +481,7 @@ class UserGroup(Resource):
 
         self._engine = engine
         self._users: list[IUser] = list(users)
+        self._member_checks: list[Callable[[list[IUser]], list[ValidationIssue]]] = []
         self._removal_policy = removal_policy
         if engine is Engine.REDIS and not any(user.user_name == DEFAULT_USER_NAME for user in users):
             self._users.insert(0, _DisabledDefaultUser(self, "DefaultUser", removal_policy=removal_policy))
@@ -456,12 +512,20 @@ class UserGroup(Resource):
         return list(self._users)
 
     def add_user(self, user: IUser) -> None:
-        """Add a member; checked against the group's rules at once."""
+        """Add a member; checked at once against the group's rules and those of every cache the group
+        is attached to."""
         issues = Issues(self.node.path)
         if issues.require(rules.TYPE, isinstance(user, IUser), "users", "a user (PasswordUser, IamUser ...)", user):
-            issues.extend(membership_issues(self.node.path, self._engine, [*self._users, user]))
+            members = [*self._users, user]
+            issues.extend(membership_issues(self.node.path, self._engine, members))
+            for check in self._member_checks:
+                issues.extend(check(members))
         issues.raise_if_any()
         self._users.append(user)
+
+    def check_members_with(self, check: Callable[[list[IUser]], list[ValidationIssue]]) -> None:
+        """Run ``check`` on the members whenever one is added (a cache attached to the group uses it)."""
+        self._member_checks.append(check)
 
     @staticmethod
     def from_user_group_id(
@@ -493,8 +557,8 @@ class _NotEmpty:
     def validate(self) -> list[str]:
         if self.group.users:
             return []
-        issue = ValidationIssue(rules.USER_GROUP_MEMBERS.code, self.group.node.path, "users", "at least one user", [])
-        return [str(issue)]
+        # CDK prefixes the construct path itself.
+        return [f"[{rules.USER_GROUP_MEMBERS.code}] users must be at least one user; got []"]
 
 
 class _ImportedUserGroup(Resource):

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import TypeVar
 
-from aws_cdk import Token
+from aws_cdk import Stack, Token
+from constructs import IConstruct
 
 from constructs_lib import rules
-from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
+from constructs_lib.errors import DeployTime, ElastiCacheValidationError, ValidationIssue, show
 from constructs_lib.facts.names import NameRule
 from constructs_lib.rules import Rule
 
@@ -27,7 +28,10 @@ E = TypeVar("E", bound=Enum)
 
 def is_token(value: object) -> bool:
     """True for a deploy-time value, or a list holding one."""
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        # An element of an encoded list token ("#{Token[...]}") is not recognised on its own.
+        return Token.is_unresolved(value) or "#{Token[" in value or "${Token[" in value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Token.is_unresolved(value)
     if isinstance(value, (list, tuple)):
         return any(is_token(item) for item in value) or Token.is_unresolved(list(value))
@@ -86,7 +90,9 @@ class Issues:
         """
         if is_token(value):
             if synth:
-                self.add(rules.DEPLOY_TIME, prop, f"{what} known at synth (the construct is built from it)", value)
+                self.add(
+                    rules.DEPLOY_TIME, prop, f"{what} known at synth (the construct is built from it)", DeployTime()
+                )
                 return False
             return True
         if not isinstance(value, int) or isinstance(value, bool):
@@ -140,6 +146,21 @@ class Issues:
         if optional and value is None:
             return True
         return self.require(rules.TYPE, isinstance(value, Mapping), prop, allowed, value)
+
+    def same_region(self, prop: str, value: object, scope: IConstruct) -> bool:
+        """``value`` (an imported key, secret ...) lives in ``scope``'s region, where both are known."""
+        env = getattr(value, "env", None)
+        theirs = getattr(env, "region", None)
+        ours = Stack.of(scope).region
+        if not isinstance(theirs, str) or is_token(theirs) or Token.is_unresolved(ours):
+            return True
+        return self.require(
+            rules.OTHER_REGION,
+            theirs == ours,
+            prop,
+            f"a resource in {ours}, the cache's region",
+            f"{show(value)} in {theirs}",
+        )
 
     def strings(self, prop: str, value: object, *, optional: bool = True) -> bool:
         if optional and value is None:

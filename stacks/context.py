@@ -7,7 +7,9 @@ line with exit code 1.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,15 +72,29 @@ def named(rule: NameRule) -> Callable[[Any], str]:
     return parse
 
 
-def vpc_cidr(raw: Any) -> str:
-    """An IPv4 network of /16 to /28, the sizes a VPC may have."""
-    try:
-        network = ipaddress.IPv4Network(str(raw), strict=True)
-    except ValueError as error:
-        raise _InvalidError(raw) from error
-    if not 16 <= network.prefixlen <= 28:
-        raise _InvalidError(raw)
-    return str(network)
+def subnet_bits(zones: int) -> int:
+    """Bits a VPC range gives up to hold one subnet per zone."""
+    return math.ceil(math.log2(zones))
+
+
+def largest_vpc_prefix(zones: int) -> int:
+    """The smallest VPC (largest prefix) that still holds one /28 subnet, the smallest AWS allows, per zone."""
+    return 28 - subnet_bits(zones)
+
+
+def vpc_cidr(zones: int) -> Callable[[Any], str]:
+    """An IPv4 network from /16 (the largest VPC) to the size that holds a /28 subnet in each zone."""
+
+    def parse(raw: Any) -> str:
+        try:
+            network = ipaddress.IPv4Network(str(raw), strict=True)
+        except ValueError as error:
+            raise _InvalidError(raw) from error
+        if not 16 <= network.prefixlen <= largest_vpc_prefix(zones):
+            raise _InvalidError(raw)
+        return str(network)
+
+    return parse
 
 
 @dataclass
@@ -89,8 +105,10 @@ class Context:
 
     def __post_init__(self) -> None:
         self.issues = Issues("context")
+        self.known: set[str] = set()
 
     def get(self, key: str, default: T, parse: Callable[[Any], T], allowed: str) -> T:
+        self.known.add(key)
         raw = self.app.node.try_get_context(key)
         if raw is None:
             return default
@@ -99,3 +117,18 @@ class Context:
         except _InvalidError:
             self.issues.add(rules.CONTEXT, key, allowed, raw)
             return default
+
+    def check_unknown_keys(self) -> None:
+        """A misspelt key (``-c replica=3``) would be ignored silently; name it instead. Keys with ``@``
+        or ``:`` are CDK's own (feature flags, lookups, CLI settings)."""
+        for key in sorted(self.app.node.get_all_context()):
+            if key in self.known or key.startswith("@") or ":" in key:
+                continue
+            close = difflib.get_close_matches(key, sorted(self.known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            self.issues.add(
+                rules.CONTEXT,
+                key,
+                "a context key this app reads: " + ", ".join(sorted(self.known)) + hint,
+                self.app.node.try_get_context(key),
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import math
 from typing import Any
 
 from aws_cdk import Stack
@@ -14,6 +16,12 @@ from constructs import Construct
 from constructs_lib import rules
 from constructs_lib.log_delivery import allow_cloudwatch_logs
 from constructs_lib.validation import Issues
+
+
+def _subnet_mask(cidr: str, zones: int) -> int:
+    """/24 subnets where the range has room, else the largest that gives each zone one."""
+    prefix = ipaddress.IPv4Network(cidr, strict=False).prefixlen
+    return max(24, prefix + math.ceil(math.log2(zones)))
 
 
 class NetworkStack(Stack):
@@ -50,7 +58,9 @@ class NetworkStack(Stack):
             max_azs=max_azs,
             nat_gateways=0,
             subnet_configuration=[
-                ec2.SubnetConfiguration(name="cache", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=24),
+                ec2.SubnetConfiguration(
+                    name="cache", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED, cidr_mask=_subnet_mask(cidr, max_azs)
+                ),
             ],
         )
 

@@ -26,15 +26,18 @@ def issues_of(**context: Any) -> tuple[ValidationIssue, ...]:
     return raised.value.issues
 
 
+CIDR_RANGE = "an IPv4 network from /16 to /27 (a /28 subnet in each of 2 zones), such as 10.0.0.0/16"
+REPLICAS_RANGE = "a whole number from 1 to 5 (the reference deployment is Multi-AZ, which needs a replica)"
 CONTEXT_CASES = [
     ("EC900", "maxAzs", "two", "a whole number from 2 to 6"),
     ("EC900", "maxAzs", True, "a whole number from 2 to 6"),
     ("EC900", "maxAzs", "1", "a whole number from 2 to 6"),
     ("EC900", "maxAzs", "7", "a whole number from 2 to 6"),
     ("EC900", "nag", "maybe", "true or false"),
-    ("EC900", "vpcCidr", "bogus", "an IPv4 network from /16 to /28, such as 10.0.0.0/16"),
-    ("EC900", "vpcCidr", "10.0.0.0/8", "an IPv4 network from /16 to /28, such as 10.0.0.0/16"),
-    ("EC900", "vpcCidr", "10.0.0.1/16", "an IPv4 network from /16 to /28, such as 10.0.0.0/16"),
+    ("EC900", "vpcCidr", "bogus", CIDR_RANGE),
+    ("EC900", "vpcCidr", "10.0.0.0/8", CIDR_RANGE),
+    ("EC900", "vpcCidr", "10.0.0.1/16", CIDR_RANGE),
+    ("EC900", "vpcCidr", "10.0.0.0/28", CIDR_RANGE),
     ("EC900", "account", "12345", "a 12-digit AWS account id"),
     ("EC900", "region", "mars-north-1x", "an AWS region name such as eu-west-1"),
     (
@@ -44,14 +47,33 @@ CONTEXT_CASES = [
         "1-100 letters, digits or hyphens, starting with a letter (CloudFormation stack names)",
     ),
     ("EC900", "vpcId", "my-vpc", "a VPC id such as vpc-0a1b2c3d4e5f60718"),
-    ("EC900", "replicas", "6", "a whole number from 0 to 5"),
-    ("EC900", "replicas", "one", "a whole number from 0 to 5"),
+    ("EC900", "replicas", "6", REPLICAS_RANGE),
+    ("EC900", "replicas", "0", REPLICAS_RANGE),
+    ("EC900", "replicas", "one", REPLICAS_RANGE),
     ("EC900", "replicationGroupId", "app_redis", REPLICATION_GROUP_ID.allowed),
     ("EC900", "subnetGroupName", "subnets!", SUBNET_GROUP_NAME.allowed),
     ("EC900", "globalDatastore", "yes", "true or false"),
     ("EC900", "secondaryRegion", "us-east-1", "a region other than us-east-1 that offers Global Datastore"),
     ("EC900", "secondaryRegion", "moon-1", "an AWS region name such as us-west-2"),
 ]
+
+
+def test_a_misspelt_key_is_named() -> None:
+    (issue,) = issues_of(replica="3")
+    assert (issue.code, issue.prop, issue.given) == ("EC900", "replica", "3")
+    assert issue.allowed.endswith("(did you mean replicas?)")
+
+
+@pytest.mark.parametrize("cidr", ["10.0.0.0/24", "10.0.0.0/27"])
+def test_small_vpcs_get_smaller_subnets(cidr: str) -> None:
+    app = cdk_app.build(new_app(vpcCidr=cidr, nag=False, globalDatastore="false"))
+    network = app.node.find_child("ElastiCacheKit-Network")
+    subnets = [
+        r["Properties"]["CidrBlock"]
+        for r in Template.from_stack(network).to_json()["Resources"].values()  # type: ignore[arg-type]
+        if r["Type"] == "AWS::EC2::Subnet"
+    ]
+    assert len(subnets) == 2
 
 
 def test_global_datastore_needs_a_known_prefix() -> None:

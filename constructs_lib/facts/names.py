@@ -93,6 +93,16 @@ GLOBAL_DATASTORE_SUFFIX = NameRule(
     "[S] GlobalReplicationGroup GlobalReplicationGroupId pattern",
 )
 
+AWS_REGION = NameRule(
+    "an AWS region name such as eu-west-1",
+    re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d"),
+    None,
+    "AWS region naming (docs.aws.amazon.com/global-infrastructure)",
+)
+AWS_ACCOUNT = NameRule("a 12-digit AWS account id", re.compile(r"\d{12}"), 12, "AWS account ids")
+RESERVED_USER_IDS = frozenset({"default"})
+"""ElastiCache's built-in user has the id ``default``; another user cannot take it."""
+
 SECRET_NAME = NameRule(
     "1-512 letters, digits or /_+=.@- characters",
     re.compile(r"[A-Za-z0-9/_+=.@-]+"),

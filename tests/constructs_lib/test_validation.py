@@ -9,7 +9,7 @@ cascade, no misattribution); and that nothing was added to the tree before the e
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 import pytest
@@ -79,6 +79,7 @@ class Sandbox:
         self.redis_parameters = ParameterGroup(self.stack, "RedisParams", engine_version=EngineVersion.REDIS_7_1)
         self.valkey_parameters = ParameterGroup(self.stack, "ValkeyParams", engine_version=EngineVersion.VALKEY_8_2)
         self.parameter = cdk.CfnParameter(self.stack, "Count", type="Number")
+        self.outsider = PasswordUser(self.stack, "Outsider", user_name="outsider", access_string="on ~* +@all")
         self._count = 0
 
     def next_id(self) -> str:
@@ -270,7 +271,6 @@ CASES = [
         DEPLOY_TIME_VALUE,
         lambda s: {"replicas": s.parameter.value_as_number},
     ),
-    Case("EC101", "rg", "port", "known at synth", DEPLOY_TIME_VALUE, lambda s: {"port": s.parameter.value_as_number}),
     # EC102: options that exclude each other
     Case(
         "EC102",
@@ -288,7 +288,7 @@ CASES = [
         "EC102",
         "password_user",
         "whole_secret",
-        "True only with an existing secret",
+        "unset without an existing secret",
         True,
         lambda s: {"whole_secret": True},
     ),
@@ -397,10 +397,91 @@ CASES = [
     Case(
         "EC205",
         "rg",
-        "automatic_failover",
-        "False on T2 nodes",
-        "True with cache.t2.micro",
+        "node_type",
+        "a family other than T2 for replicas without shards",
+        "cache.t2.micro",
         lambda s: {"node_type": "cache.t2.micro"},
+    ),
+    Case(
+        "EC205",
+        "rg",
+        "node_type",
+        "a family other than T2 for replicas without shards",
+        "cache.t2.small",
+        lambda s: {"node_type": "cache.t2.small", "automatic_failover": False, "multi_az": False},
+    ),
+    Case(
+        "EC208",
+        "rg",
+        "automatic_failover",
+        "True or unset when a Redis OSS group has replicas",
+        False,
+        lambda s: {
+            "engine_version": EngineVersion.REDIS_7_1,
+            "replicas": 2,
+            "automatic_failover": False,
+            "multi_az": False,
+        },
+    ),
+    Case(
+        "EC102",
+        "rg",
+        "snapshot_window",
+        "unset when backup_retention is 0 days",
+        "01:00-02:00",
+        lambda s: {"snapshot_window": "01:00-02:00", "backup_retention": cdk.Duration.days(0)},
+    ),
+    Case(
+        "EC102",
+        "password_user",
+        "password_length",
+        "unset with an existing secret",
+        20,
+        lambda s: {"secret": s.secret, "password_length": 20},
+    ),
+    Case(
+        "EC102", "password_user", "json_field", "unset without an existing secret", "pw", lambda s: {"json_field": "pw"}
+    ),
+    Case(
+        "EC102",
+        "rg",
+        "auth.user_name",
+        "unset with an existing user_group",
+        "x",
+        lambda s: {"auth": CacheAuth.user_group(s.valkey_group, user_name="x")},
+    ),
+    Case(
+        "EC102",
+        "pg",
+        "eviction_policy",
+        "unset for Memcached",
+        EvictionPolicy.ALLKEYS_LRU,
+        lambda s: {"engine_version": EngineVersion.MEMCACHED_1_6_22, "eviction_policy": EvictionPolicy.ALLKEYS_LRU},
+    ),
+    Case(
+        "EC605",
+        "rg",
+        "encryption_key",
+        "a resource in us-east-1, the cache's region",
+        "key",
+        lambda s: {
+            "encryption_key": kms.Key.from_key_arn(
+                s.stack, s.next_id(), "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            )
+        },
+        exact=False,
+    ),
+    Case(
+        "EC110", "password_user", "user_id", "an id other than 'default'", "default", lambda s: {"user_id": "default"}
+    ),
+    Case(
+        "EC307",
+        "rg",
+        "auth.secret_user",
+        "a member of the user group",
+        "outsider",
+        lambda s: {"auth": CacheAuth.user_group(s.valkey_group, secret_user=s.outsider)},
+        exact=False,
     ),
     Case(
         "EC206",
@@ -1058,8 +1139,99 @@ def test_the_empty_user_group_fails_at_synth(sandbox: Sandbox) -> None:
     app = new_app()
     stack = cdk.Stack(app, "Empty")
     UserGroup(stack, "Group", engine=Engine.VALKEY)
-    with pytest.raises(Exception, match=r"\[EC307\] Empty/Group: users must be at least one user"):
+    with pytest.raises(Exception, match=r"\[Empty/Group\] \[EC307\] users must be at least one user; got \[\]"):
         app.synth()
+
+
+def test_users_added_after_a_cache_took_the_group_are_checked_for_that_cache(sandbox: Sandbox) -> None:
+    group = UserGroup(sandbox.stack, sandbox.next_id(), engine=Engine.REDIS)
+    ReplicationGroup(
+        sandbox.stack,
+        sandbox.next_id(),
+        vpc=sandbox.vpc,
+        engine_version=EngineVersion.REDIS_6_2,
+        node_type="cache.r7g.large",
+        auth=CacheAuth.user_group(group),
+    )
+    with pytest.raises(ElastiCacheValidationError) as raised:
+        group.add_user(IamUser(sandbox.stack, sandbox.next_id(), engine=Engine.REDIS, access_string="on ~* +@all"))
+    assert raised.value.codes == ["EC230"]
+
+
+def test_grant_connect_sees_iam_users_added_later(sandbox: Sandbox) -> None:
+    group = UserGroup(
+        sandbox.stack,
+        sandbox.next_id(),
+        engine=Engine.VALKEY,
+        users=[PasswordUser(sandbox.stack, sandbox.next_id(), user_name="a", access_string="on ~* +@all")],
+    )
+    cache = ReplicationGroup(
+        sandbox.stack,
+        sandbox.next_id(),
+        vpc=sandbox.vpc,
+        engine_version=EngineVersion.VALKEY_8_2,
+        node_type="cache.r7g.large",
+        auth=CacheAuth.user_group(group),
+    )
+    group.add_user(IamUser(sandbox.stack, sandbox.next_id(), access_string="on ~* +@all"))
+    role = iam.Role(sandbox.stack, sandbox.next_id(), assumed_by=iam.AccountRootPrincipal())
+    assert cache.grant_connect(role).success
+
+
+@pytest.mark.parametrize(
+    ("call", "prop", "allowed"),
+    [
+        (lambda cache, role: cache.grant_connect(None), "grantee", "an iam.IGrantable"),
+        (
+            lambda cache, role: cache.grant("arn:aws:iam::111111111111:role/x", "elasticache:Connect"),
+            "grantee",
+            "an iam.IGrantable",
+        ),
+        (lambda cache, role: cache.grant(role), "actions", "one or more ElastiCache actions"),
+        (lambda cache, role: cache.grant(role, "s3:GetObject"), "actions", "one or more ElastiCache actions"),
+        (lambda cache, role: cache.grant_read_auth_secret("role"), "grantee", "an iam.IGrantable"),
+        (lambda cache, role: cache.connections.allow_default_port_from("sg-0123"), "other", "an ec2.IConnectable"),
+        (lambda cache, role: cache.metric("CPUUtilization", aggregate="MEDIAN"), "aggregate", "one of MAX, MIN"),
+    ],
+)
+def test_calls_on_a_cache_check_their_arguments(sandbox: Sandbox, call: Any, prop: str, allowed: str) -> None:
+    cache = ReplicationGroup(
+        sandbox.stack,
+        sandbox.next_id(),
+        vpc=sandbox.vpc,
+        engine_version=EngineVersion.VALKEY_8_2,
+        node_type="cache.r7g.large",
+    )
+    role = iam.Role(sandbox.stack, sandbox.next_id(), assumed_by=iam.AccountRootPrincipal())
+    with pytest.raises(ElastiCacheValidationError) as raised:
+        call(cache, role)
+    (issue,) = raised.value.issues
+    assert (issue.code, issue.path, issue.prop) == ("EC100", cache.node.path, prop)
+    assert issue.allowed.startswith(allowed)
+
+
+def test_list_tokens_are_deploy_time_values(sandbox: Sandbox) -> None:
+    zones = cdk.CfnParameter(sandbox.stack, sandbox.next_id(), type="List<AWS::EC2::AvailabilityZone::Name>")
+    ReplicationGroup(
+        sandbox.stack,
+        sandbox.next_id(),
+        vpc=sandbox.vpc,
+        engine_version=EngineVersion.VALKEY_8_2,
+        node_type="cache.r7g.large",
+        preferred_availability_zones=zones.value_as_list,
+    )
+
+
+def test_a_deploy_time_port_is_written_through(sandbox: Sandbox) -> None:
+    port = cdk.CfnParameter(sandbox.stack, sandbox.next_id(), type="Number")
+    ReplicationGroup(
+        sandbox.stack,
+        sandbox.next_id(),
+        vpc=sandbox.vpc,
+        engine_version=EngineVersion.VALKEY_8_2,
+        node_type="cache.r7g.large",
+        port=cast(int, port.value_as_number),
+    )
 
 
 def test_grant_connect_needs_an_iam_user(sandbox: Sandbox) -> None:
