@@ -42,3 +42,18 @@ def test_rule_codes_table() -> None:
 
 def test_create_only_table() -> None:
     assert create_only_table() in readme()
+
+
+def replace_table(text: str, header: str, rows: str) -> str:
+    """``text`` with the table under ``header`` replaced by ``rows`` (the table ends at the first line
+    that is not a row). Used when the rule codes change: ``python -m tests.test_readme``."""
+    start = text.index(header) + len(header)
+    end = start
+    while text.startswith("|", end):
+        end = text.index("\n", end) + 1
+    return text[:start] + rows + text[end:]
+
+
+if __name__ == "__main__":
+    path = ROOT / "README.md"
+    path.write_text(replace_table(path.read_text(), "| code | rule |\n|---|---|\n", rules_table()))
