@@ -78,7 +78,7 @@ def check_retention(issues: Issues, backup_retention: object) -> int:
         return DEFAULT_BACKUP_RETENTION_DAYS
     assert isinstance(backup_retention, Duration)
     if backup_retention.is_unresolved():
-        issues.add(rules.DEPLOY_TIME, "backup_retention", "a Duration known at synth", backup_retention.to_string())
+        issues.add(rules.DEPLOY_TIME, "backup_retention", "a Duration known at synth", backup_retention)
         return DEFAULT_BACKUP_RETENTION_DAYS
     days = backup_retention.to_days(integral=False)
     issues.require(
