@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The CDK app: a network stack and the reference replication group, configured from context.
+"""The CDK app: a network stack, the reference replication group and, in the network stack's VPC,
+one stack per further cache shape, configured from context.
 
 Every context key, its meaning and its default are listed in README.md ("Configuration: context
 keys"); malformed values fail the synth with one line per key and exit code 1, no traceback.
@@ -37,6 +38,7 @@ from stacks.context import (
 )
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
+from stacks.serverless_stack import ServerlessStack
 
 
 def build(app: cdk.App) -> cdk.App:
@@ -91,6 +93,10 @@ def build(app: cdk.App) -> cdk.App:
         subnet_group_name=subnet_group_name,
         replicas=replicas,
     )
+    if network is not None:
+        ServerlessStack(
+            app, f"{prefix}-Serverless", env=env, vpc=network.vpc, client_security_groups=[network.app_security_group]
+        )
     if nag:
         add_compliance_packs(app)
     return app

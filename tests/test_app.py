@@ -86,7 +86,7 @@ def test_names_and_environment_from_context() -> None:
         )
     )
     stacks = {child.node.id: child for child in app.node.children if isinstance(child, cdk.Stack)}
-    assert set(stacks) == {"Team-Network", "Team-ReplicationGroup"}
+    assert set(stacks) == {"Team-Network", "Team-ReplicationGroup", "Team-Serverless"}
     assert stacks["Team-Network"].region == "ap-south-1"
     resources = Template.from_stack(stacks["Team-ReplicationGroup"]).to_json()["Resources"]
     by_type = {r["Type"]: r["Properties"] for r in resources.values()}
@@ -127,6 +127,7 @@ def test_nag_switch(nag: bool) -> None:
         assert {s.stack_name for s in app.synth().stacks} == {
             "ElastiCacheKit-Network",
             "ElastiCacheKit-ReplicationGroup",
+            "ElastiCacheKit-Serverless",
         }
         return
     with pytest.raises(RuntimeError, match="ValidationFailed") as raised:

@@ -55,10 +55,11 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path / "cdk.out"
 
 
-def test_synth_writes_both_stacks(synthesized: Path) -> None:
+def test_synth_writes_every_stack(synthesized: Path) -> None:
     assert set(templates(synthesized)) == {
         "ElastiCacheKit-Network.template.json",
         "ElastiCacheKit-ReplicationGroup.template.json",
+        "ElastiCacheKit-Serverless.template.json",
     }
     report = json.loads((synthesized / "validation-report.json").read_text())
     packs = {plugin["pluginName"]: plugin for plugin in report["pluginReports"]}

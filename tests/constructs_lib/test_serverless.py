@@ -304,6 +304,14 @@ def test_removal_policy_covers_the_family(
     assert ("FinalSnapshotName" in built.props(construct)) is final_snapshot
 
 
+def test_no_snapshot_deletion_policy_because_cfn_lint_refuses_it() -> None:
+    """cfn-lint's E3035 and E3036 accept ``Snapshot`` only for the types in this set."""
+    from cfnlint.helpers import valid_snapshot_types  # type: ignore[import-untyped]
+
+    assert "AWS::ElastiCache::ReplicationGroup" in valid_snapshot_types
+    assert SERVERLESS not in valid_snapshot_types
+
+
 def test_grants_are_on_the_role_policy(built: Built) -> None:
     (policy,) = [r for r in built.resources.values() if r["Type"] == "AWS::IAM::Policy"]
     statements = {
