@@ -450,9 +450,7 @@ def _check_import(
         "security_groups", security_groups, "ec2.ISecurityGroup", "security_group_id", empty=rules.SECURITY_GROUPS
     )
     needing = [
-        prop
-        for prop, value in (("endpoint_address", endpoint_address), ("security_groups", security_groups))
-        if value is not None
+        prop for prop, value in (("endpoint_address", endpoint_address), ("security_groups", security_groups)) if value
     ]
     if engine_ok and engine is None and needing:
         issues.add(

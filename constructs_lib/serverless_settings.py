@@ -40,9 +40,10 @@ _NONE = CacheAuth.none().kind
 class UsageLimits:
     """Bounds on what a serverless cache may use (``CacheUsageLimits``); ``None`` leaves one unbounded.
 
-    ElastiCache scales within them: at the data storage maximum it evicts keys (or refuses writes
-    to keys without a TTL when no key can go), above the ECPU maximum it throttles commands
-    (``ThrottledCmds``); a minimum is capacity paid for whether used or not, for a known peak.
+    ElastiCache scales within them: at the data storage maximum it evicts keys that have a TTL
+    and, when none is left, refuses writes (out of memory); above the ECPU maximum it throttles
+    commands (``ThrottledCmds``). A minimum is capacity paid for whether used or not, for a known
+    peak.
     The defaults cap cost (what ``elasticache-verify``'s ``serverless-usage-limits`` asks for) at
     about one ``cache.r7g.large`` worth of memory; raise them for production load.
     ``UsageLimits.unbounded()`` is the explicit opt-out.
