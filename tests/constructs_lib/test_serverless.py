@@ -34,7 +34,7 @@ from constructs_lib import (
 )
 from constructs_lib.facts.names import SERVERLESS_CACHE_NAME
 from postdeploy import schemas
-from tests.conftest import get_att, isolated_vpc, logical_id, new_app, ref
+from tests.conftest import ROOT, get_att, isolated_vpc, logical_id, new_app, ref
 from tests.stacks.test_updates import replacements
 
 ENV = cdk.Environment(account="111111111111", region="eu-west-1")
@@ -273,6 +273,11 @@ def test_deploy_time_limits_are_written_unchecked(built: Built) -> None:
         "DataStorage": {"Maximum": {"Ref": "Gigabytes"}, "Unit": "GB"},
         "ECPUPerSecond": {"Maximum": {"Ref": "Ecpus"}},
     }
+
+
+def test_readme_lists_the_create_only_properties() -> None:
+    names = ", ".join(f"`{name}`" for name in sorted(schemas.create_only(SERVERLESS)))
+    assert f"| `{SERVERLESS}` | {names} |\n" in (ROOT / "README.md").read_text()
 
 
 @pytest.mark.parametrize(
