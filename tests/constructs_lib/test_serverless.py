@@ -501,8 +501,10 @@ def test_an_import_by_name_alone_refuses_connections_and_endpoint(layout: Layout
 # --- what a change replaces, and what it updates in place ---------------------------------------
 
 
-def template(**props: Any) -> dict[str, Any]:
+def template(own_key: bool = False, **props: Any) -> dict[str, Any]:
     stack = cdk.Stack(new_app(**ZONES), "Updates", env=ENV)
+    if own_key:
+        props["encryption_key"] = kms.Key(stack, "OwnKey")
     ServerlessCache(stack, "Cache", vpc=isolated_vpc(stack), **{"engine": ServerlessEngine.VALKEY_8, **props})
     resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
     return resources
@@ -558,10 +560,17 @@ def test_engine_limits_backups_and_description_update_in_place(before: dict[str,
     assert replaced == []
 
 
-def test_name_and_subnets_replace_and_the_comparison_says_so(before: dict[str, Any]) -> None:
+def test_name_key_and_subnets_replace_and_the_comparison_says_so(before: dict[str, Any]) -> None:
     after = template(
-        serverless_cache_name="sessions", vpc_subnets=ec2.SubnetSelection(availability_zones=["eu-west-1b"])
+        own_key=True,
+        serverless_cache_name="sessions",
+        vpc_subnets=ec2.SubnetSelection(availability_zones=["eu-west-1b"]),
     )
     changed, replaced = cache_changes(before, after)
-    assert {"ServerlessCacheName", "SubnetIds"} <= changed
-    assert sorted(reason for _, reason in replaced) == ["ServerlessCacheName", "SubnetIds"]
+    assert {"KmsKeyId", "ServerlessCacheName", "SubnetIds"} <= changed
+    (cache,) = [k for k, r in before.items() if r["Type"] == SERVERLESS]
+    assert sorted(reason for logical_id, reason in replaced if logical_id == cache) == [
+        "KmsKeyId",
+        "ServerlessCacheName",
+        "SubnetIds",
+    ]
