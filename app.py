@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The CDK app: a network stack and the reference replication group, configured from context.
+"""The CDK app: a network stack, the reference replication group and, in the network stack's VPC,
+one stack per further cache shape, configured from context.
 
 Every context key, its meaning and its default are listed in README.md ("Configuration: context
 keys"); malformed values fail the synth with one line per key and exit code 1, no traceback.
@@ -42,6 +43,7 @@ from stacks.context import (
 from stacks.global_datastore_stack import GlobalPrimaryStack, GlobalSecondaryStack
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
+from stacks.serverless_stack import ServerlessStack
 from stacks.sharded_stack import ShardedClusterStack
 
 
@@ -137,6 +139,7 @@ def build(app: cdk.App) -> cdk.App:
         **placement,
     )
     ShardedClusterStack(app, f"{prefix}-Sharded", **placement)
+    ServerlessStack(app, f"{prefix}-Serverless", **placement)
     if global_datastore:
         primary = GlobalPrimaryStack(app, f"{prefix}-GlobalPrimary", suffix=f"{prefix.lower()}-global", **placement)
         secondary_env = cdk.Environment(account=account, region=secondary_region)

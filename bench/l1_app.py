@@ -344,11 +344,115 @@ class Cache(cdk.Stack):
         group.apply_removal_policy(cdk.RemovalPolicy.SNAPSHOT)
 
 
+class Serverless(cdk.Stack):
+    """The reference serverless Valkey cache (stacks/serverless_stack.py) in L1 constructs."""
+
+    def __init__(self, scope: cdk.App, id: str, *, network: Network, **kwargs: object) -> None:
+        super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
+        sg = ec2.CfnSecurityGroup(
+            self,
+            "SecurityGroup",
+            group_description="ElastiCache serverless cache Cache",
+            vpc_id=network.vpc.ref,
+            security_group_egress=[NO_EGRESS],
+        )
+        app_sg_id = network.app_sg.attr_group_id
+        description = "Valkey from the application"
+        ec2.CfnSecurityGroupIngress(
+            self,
+            "FromApp",
+            group_id=sg.attr_group_id,
+            source_security_group_id=app_sg_id,
+            ip_protocol="tcp",
+            from_port=6379,
+            to_port=6380,
+            description=description,
+        )
+        ec2.CfnSecurityGroupEgress(
+            self,
+            "ToCache",
+            group_id=app_sg_id,
+            destination_security_group_id=sg.attr_group_id,
+            ip_protocol="tcp",
+            from_port=6379,
+            to_port=6380,
+            description=description,
+        )
+        key = kms.CfnKey(
+            self,
+            "Key",
+            description="Encrypts Valkey 8 (serverless) cache",
+            enable_key_rotation=True,
+            key_policy=key_policy(
+                {
+                    "Action": [
+                        "kms:CreateGrant",
+                        "kms:Decrypt",
+                        "kms:DescribeKey",
+                        "kms:Encrypt",
+                        "kms:GenerateDataKey*",
+                        "kms:ReEncrypt*",
+                    ],
+                    "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"}},
+                    "Effect": "Allow",
+                    "Principal": {"AWS": cdk.Fn.join("", ["arn:aws:iam::", cdk.Aws.ACCOUNT_ID, ":root"])},
+                    "Resource": "*",
+                }
+            ),
+        )
+        key.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        secret = secretsmanager.CfnSecret(
+            self,
+            "AppUserSecret",
+            description="Password of ElastiCache user app",
+            kms_key_id=key.attr_arn,
+            generate_secret_string=secretsmanager.CfnSecret.GenerateSecretStringProperty(
+                secret_string_template='{"username": "app"}',
+                generate_string_key="password",
+                password_length=64,
+                exclude_characters="\"%'()*+,./:;=?@[\\]_`{|}~",
+                include_space=False,
+            ),
+        )
+        app_user = elasticache.CfnUser(
+            self,
+            "AppUser",
+            engine="valkey",
+            user_id="app-valkey-app",
+            user_name="app",
+            access_string="on ~* &* +@all",
+            authentication_mode={
+                "Type": "password",
+                "Passwords": [cdk.Fn.join("", ["{{resolve:secretsmanager:", secret.ref, ":SecretString:password::}}"])],
+            },
+        )
+        user_group = elasticache.CfnUserGroup(
+            self, "UserGroup", engine="valkey", user_group_id="app-valkey-users", user_ids=[app_user.ref]
+        )
+        elasticache.CfnServerlessCache(
+            self,
+            "Cache",
+            serverless_cache_name="app-valkey",
+            engine="valkey",
+            major_engine_version="8",
+            description="Valkey 8 (serverless) cache",
+            cache_usage_limits={"DataStorage": {"Maximum": 10, "Unit": "GB"}, "ECPUPerSecond": {"Maximum": 100000}},
+            kms_key_id=key.attr_arn,
+            subnet_ids=[s.ref for s in network.subnets],
+            security_group_ids=[sg.attr_group_id],
+            user_group_id=user_group.ref,
+            snapshot_retention_limit=15,
+            daily_snapshot_time="03:00",
+            final_snapshot_name="app-valkey-final",
+        )
+
+
 def main() -> None:
     app = cdk.App()
     env = cdk.Environment(region=REGION)
     network = Network(app, "L1-Network", env=env)
     Cache(app, "L1-ReplicationGroup", env=env, network=network)
+    Serverless(app, "L1-Serverless", env=env, network=network)
     app.synth()
 
 

@@ -16,8 +16,11 @@ if TYPE_CHECKING:
     from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
     from constructs_lib.facts.engines import Engine, EngineVersion
     from constructs_lib.facts.parameters import EvictionPolicy
+    from constructs_lib.facts.serverless import ServerlessEngine
     from constructs_lib.parameter_group import ParameterGroup
     from constructs_lib.replication_group import ReplicationGroup
+    from constructs_lib.serverless import ServerlessCache, ServerlessCacheBase
+    from constructs_lib.serverless_settings import UsageLimits
     from constructs_lib.users import IamUser, IUser, IUserGroup, PasswordUser, UserGroup
 
 _EXPORTS = {
@@ -33,6 +36,10 @@ _EXPORTS = {
     "EvictionPolicy": "constructs_lib.facts.parameters",
     "ParameterGroup": "constructs_lib.parameter_group",
     "ReplicationGroup": "constructs_lib.replication_group",
+    "ServerlessCache": "constructs_lib.serverless",
+    "ServerlessCacheBase": "constructs_lib.serverless",
+    "ServerlessEngine": "constructs_lib.facts.serverless",
+    "UsageLimits": "constructs_lib.serverless_settings",
     "IamUser": "constructs_lib.users",
     "IUser": "constructs_lib.users",
     "IUserGroup": "constructs_lib.users",
@@ -55,7 +62,11 @@ __all__ = [
     "ParameterGroup",
     "PasswordUser",
     "ReplicationGroup",
+    "ServerlessCache",
+    "ServerlessCacheBase",
+    "ServerlessEngine",
     "TransitEncryption",
+    "UsageLimits",
     "UserGroup",
     "ValidationIssue",
 ]

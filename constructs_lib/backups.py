@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_cdk import Duration
 
 from constructs_lib import rules
-from constructs_lib.errors import DeployTime
 from constructs_lib.facts.limits import MAX_BACKUP_RETENTION_DAYS, MIN_WINDOW_MINUTES
 from constructs_lib.facts.windows import (
     DAILY_FORMAT,
@@ -79,7 +78,7 @@ def check_retention(issues: Issues, backup_retention: object) -> int:
         return DEFAULT_BACKUP_RETENTION_DAYS
     assert isinstance(backup_retention, Duration)
     if backup_retention.is_unresolved():
-        issues.add(rules.DEPLOY_TIME, "backup_retention", "a Duration known at synth", DeployTime())
+        issues.add(rules.DEPLOY_TIME, "backup_retention", "a Duration known at synth", backup_retention)
         return DEFAULT_BACKUP_RETENTION_DAYS
     days = backup_retention.to_days(integral=False)
     issues.require(

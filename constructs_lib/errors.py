@@ -31,6 +31,9 @@ def show(value: object) -> str:
         return DEPLOY_TIME_VALUE  # how jsii encodes a number token
     if value is None or isinstance(value, (bool, int, float)):
         return repr(value)
+    unresolved = getattr(value, "is_unresolved", None)
+    if callable(unresolved) and unresolved() is True:
+        return DEPLOY_TIME_VALUE  # a Duration or Size made from a token
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(show(item) for item in value) + "]"
     if isinstance(value, Mapping):

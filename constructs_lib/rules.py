@@ -99,6 +99,11 @@ PORT = _rule("EC604", "port out of range")
 OTHER_REGION = _rule("EC605", "a key or other resource from another region than the cache")
 
 # Serverless caches (EC7xx)
+SERVERLESS_DATA_STORAGE = _rule("EC700", "serverless data storage limit out of range or not in whole gigabytes")
+SERVERLESS_ECPU = _rule("EC701", "serverless ECPU-per-second limit out of range")
+SERVERLESS_LIMIT_ORDER = _rule("EC702", "serverless usage limit whose minimum is above its maximum")
+SERVERLESS_SNAPSHOT_TIME = _rule("EC710", "serverless daily snapshot time not in the HH:MM format (UTC)")
+SERVERLESS_AUTH = _rule("EC720", "authentication a serverless cache cannot take (AUTH token; user group on Memcached)")
 
 # Memcached clusters (EC8xx)
 

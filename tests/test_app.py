@@ -123,6 +123,7 @@ def test_names_and_environment_from_context() -> None:
         "Team-Network",
         "Team-ReplicationGroup",
         "Team-Sharded",
+        "Team-Serverless",
         "Team-GlobalPrimary",
         "Team-SecondaryNetwork",
         "Team-GlobalSecondary",

@@ -59,6 +59,7 @@ STACKS = (
     "ElastiCacheKit-Network",
     "ElastiCacheKit-ReplicationGroup",
     "ElastiCacheKit-Sharded",
+    "ElastiCacheKit-Serverless",
     "ElastiCacheKit-GlobalPrimary",
     "ElastiCacheKit-SecondaryNetwork",
     "ElastiCacheKit-GlobalSecondary",
@@ -145,7 +146,7 @@ def test_no_secret_in_any_template(synthesized: Path) -> None:
         ("maxAzs=1", "[EC900] context: maxAzs must be a whole number from 2 to 6; got '1'"),
         (
             "vpcCidr=bogus",
-            "[EC900] context: vpcCidr must be an IPv4 network from /16 to /28, such as 10.0.0.0/16; got 'bogus'",
+            "[EC900] context: vpcCidr must be an IPv4 network from /16 to /27 (a /28 subnet in each of 2 zones), such as 10.0.0.0/16; got 'bogus'",
         ),
     ],
 )

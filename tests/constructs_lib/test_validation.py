@@ -1262,6 +1262,7 @@ NEGATIVE_TEST_MODULES = (
     "tests.constructs_lib.test_validation",
     "tests.constructs_lib.test_global_datastore",
     "tests.constructs_lib.test_alarms",
+    "tests.constructs_lib.test_serverless_validation",
 )
 """Modules with a ``CASES`` table of ``Case`` rows; add yours here."""
 
