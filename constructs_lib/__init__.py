@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
     from constructs_lib.facts.engines import Engine, EngineVersion
     from constructs_lib.facts.parameters import EvictionPolicy
+    from constructs_lib.memcached import AzMode, MemcachedCluster, MemcachedClusterBase
     from constructs_lib.parameter_group import ParameterGroup
     from constructs_lib.replication_group import ReplicationGroup
     from constructs_lib.users import IamUser, IUser, IUserGroup, PasswordUser, UserGroup
@@ -31,6 +32,9 @@ _EXPORTS = {
     "Engine": "constructs_lib.facts.engines",
     "EngineVersion": "constructs_lib.facts.engines",
     "EvictionPolicy": "constructs_lib.facts.parameters",
+    "AzMode": "constructs_lib.memcached",
+    "MemcachedCluster": "constructs_lib.memcached",
+    "MemcachedClusterBase": "constructs_lib.memcached",
     "ParameterGroup": "constructs_lib.parameter_group",
     "ReplicationGroup": "constructs_lib.replication_group",
     "IamUser": "constructs_lib.users",
@@ -41,6 +45,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AzMode",
     "CacheAuth",
     "CacheBase",
     "CacheEndpoint",
@@ -52,6 +57,8 @@ __all__ = [
     "IUser",
     "IUserGroup",
     "IamUser",
+    "MemcachedCluster",
+    "MemcachedClusterBase",
     "ParameterGroup",
     "PasswordUser",
     "ReplicationGroup",

@@ -274,7 +274,8 @@ class CacheBase(Resource):
 
 
 class NodeCacheBase(CacheBase):
-    """A cache made of nodes (replication group, Memcached cluster), whose metrics are per node."""
+    """A Valkey or Redis OSS cache made of nodes (a replication group), whose metrics are per node.
+    (``MemcachedCluster`` derives from ``CacheBase``: Memcached publishes none of these metrics.)"""
 
     def metric_engine_cpu_utilization(self, **props: Any) -> cloudwatch.IMetric:
         """``EngineCPUUtilization``: the engine thread's CPU, percent; the busiest node."""

@@ -1038,7 +1038,7 @@ def test_node_type_offered_elsewhere_but_not_in_the_stacks_region() -> None:
     assert issue.allowed.startswith("a node type ElastiCache offers in af-south-1")
 
 
-NEGATIVE_TEST_MODULES = ("tests.constructs_lib.test_validation",)
+NEGATIVE_TEST_MODULES = ("tests.constructs_lib.test_validation", "tests.constructs_lib.test_memcached_validation")
 """Modules with a ``CASES`` table of ``Case`` rows; add yours here."""
 
 
