@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The CDK app: a network stack and the reference replication group, configured from context.
+"""The CDK app: a network stack, the reference replication group and a Memcached cluster,
+configured from context.
 
 Every context key, its meaning and its default are listed in README.md ("Configuration: context
 keys"); malformed values fail the synth with one line per key and exit code 1, no traceback.
@@ -35,6 +36,7 @@ from stacks.context import (
     vpc_cidr,
     whole,
 )
+from stacks.memcached_stack import MemcachedStack
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
 
@@ -90,6 +92,15 @@ def build(app: cdk.App) -> cdk.App:
         replication_group_id=replication_group_id,
         subnet_group_name=subnet_group_name,
         replicas=replicas,
+    )
+    MemcachedStack(
+        app,
+        f"{prefix}-Memcached",
+        env=env,
+        vpc=network.vpc if network else None,
+        vpc_id=vpc_id,
+        client_security_groups=[network.app_security_group] if network else [],
+        client_security_group_ids=[client_sg_id] if client_sg_id else [],
     )
     if nag:
         add_compliance_packs(app)

@@ -86,8 +86,9 @@ def test_names_and_environment_from_context() -> None:
         )
     )
     stacks = {child.node.id: child for child in app.node.children if isinstance(child, cdk.Stack)}
-    assert set(stacks) == {"Team-Network", "Team-ReplicationGroup"}
+    assert set(stacks) == {"Team-Network", "Team-ReplicationGroup", "Team-Memcached"}
     assert stacks["Team-Network"].region == "ap-south-1"
+    assert stacks["Team-Memcached"].region == "ap-south-1"
     resources = Template.from_stack(stacks["Team-ReplicationGroup"]).to_json()["Resources"]
     by_type = {r["Type"]: r["Properties"] for r in resources.values()}
     assert by_type["AWS::ElastiCache::ReplicationGroup"]["ReplicationGroupId"] == "orders"
@@ -100,7 +101,8 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
     for synthesizing offline; its private subnets are chosen, its public ones never."""
     app = cdk_app.build(new_app(**LOOKUP, clientSecurityGroupId="sg-0123456789abcdef0"))
     assert [child.node.id for child in app.node.children if isinstance(child, cdk.Stack)] == [
-        "ElastiCacheKit-ReplicationGroup"
+        "ElastiCacheKit-ReplicationGroup",
+        "ElastiCacheKit-Memcached",
     ]
     stack = app.node.find_child("ElastiCacheKit-ReplicationGroup")
     assert isinstance(stack, cdk.Stack)
@@ -114,6 +116,16 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
     assert "PreferredCacheClusterAZs" not in by_type["AWS::ElastiCache::ReplicationGroup"]
     assert by_type["AWS::EC2::SecurityGroup"]["VpcId"] == "vpc-0a1b2c3d4e5f60718"
     assert by_type["AWS::EC2::SecurityGroupIngress"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
+    memcached = app.node.find_child("ElastiCacheKit-Memcached")
+    assert isinstance(memcached, cdk.Stack)
+    memcached_by_type = {
+        r["Type"]: r["Properties"] for r in Template.from_stack(memcached).to_json()["Resources"].values()
+    }
+    assert (
+        memcached_by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"]
+        == by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"]
+    )
+    assert memcached_by_type["AWS::EC2::SecurityGroupIngress"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
 
 
 @pytest.mark.parametrize("nag", [True, False])
@@ -127,6 +139,7 @@ def test_nag_switch(nag: bool) -> None:
         assert {s.stack_name for s in app.synth().stacks} == {
             "ElastiCacheKit-Network",
             "ElastiCacheKit-ReplicationGroup",
+            "ElastiCacheKit-Memcached",
         }
         return
     with pytest.raises(RuntimeError, match="ValidationFailed") as raised:

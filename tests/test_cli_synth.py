@@ -55,10 +55,11 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path / "cdk.out"
 
 
-def test_synth_writes_both_stacks(synthesized: Path) -> None:
+def test_synth_writes_every_stack(synthesized: Path) -> None:
     assert set(templates(synthesized)) == {
         "ElastiCacheKit-Network.template.json",
         "ElastiCacheKit-ReplicationGroup.template.json",
+        "ElastiCacheKit-Memcached.template.json",
     }
     report = json.loads((synthesized / "validation-report.json").read_text())
     packs = {plugin["pluginName"]: plugin for plugin in report["pluginReports"]}
@@ -144,6 +145,8 @@ def test_existing_vpc_synthesizes_offline_from_committed_lookup(tmp_path: Path) 
         tmp_path, "-c", "vpcId=vpc-0a1b2c3d4e5f60718", "-c", "account=123456789012", "-c", "region=eu-west-1"
     )
     assert result.returncode == 0, result.stderr
-    (template,) = templates(tmp_path / "cdk.out").values()
-    subnet_group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::ElastiCache::SubnetGroup")
-    assert subnet_group["Properties"]["SubnetIds"][0] == "subnet-0b000000000000000"
+    written = templates(tmp_path / "cdk.out")
+    assert set(written) == {"ElastiCacheKit-ReplicationGroup.template.json", "ElastiCacheKit-Memcached.template.json"}
+    for template in written.values():
+        subnet_group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::ElastiCache::SubnetGroup")
+        assert subnet_group["Properties"]["SubnetIds"][0] == "subnet-0b000000000000000"

@@ -7,6 +7,9 @@ The variants live in one stack synthesized once for the module.
 from __future__ import annotations
 
 import inspect
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -27,6 +30,7 @@ from constructs_lib import (
     TransitEncryption,
 )
 from postdeploy import schemas
+from stacks.compliance import add_compliance_packs
 from tests.conftest import get_att, isolated_vpc, logical_id, new_app, ref
 
 ACCOUNT, REGION = "111111111111", "eu-west-1"
@@ -354,6 +358,35 @@ def test_no_valkey_only_metrics() -> None:
     """Memcached publishes no EngineCPUUtilization, ReplicationLag or eviction-memory metric."""
     for name in ("metric_engine_cpu_utilization", "metric_replication_lag", "metric_memory_used_for_eviction"):
         assert not hasattr(MemcachedCluster, name)
+
+
+def test_a_consumers_cdk_nag_flags_only_the_default_port() -> None:
+    """The library keeps Memcached's own port, as it keeps 6379 for Redis OSS: AwsSolutions-AEC5 is
+    the consumer's call (acknowledge it with a reason, as the reference stack does, or set ``port``)."""
+    app = new_app()
+    stack = cdk.Stack(app, "Consumer", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    vpc = isolated_vpc(stack)  # no flow logs: the consumer's own findings, outside our clusters
+    common: dict[str, Any] = {
+        "vpc": vpc,
+        "engine_version": EngineVersion.MEMCACHED_1_6_22,
+        "node_type": "cache.m7g.large",
+    }
+    MemcachedCluster(stack, "Default", **common)
+    MemcachedCluster(stack, "OtherPort", **common, port=11212)
+    add_compliance_packs(app)
+    with pytest.raises(RuntimeError, match="ValidationFailed") as raised:
+        app.synth()
+    path = re.search(r"found in: (\S+validation-report\.json)", str(raised.value))
+    assert path is not None
+    report = json.loads(Path(path.group(1)).read_text())
+    ours = [
+        (plugin["pluginName"], violation["ruleName"], construct["constructPath"])
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+        if construct["constructPath"].startswith(("Consumer/Default", "Consumer/OtherPort"))
+    ]
+    assert ours == [("AwsSolutions", "AwsSolutions-AEC5", "Consumer/Default/Resource")]
 
 
 # --- clients in another stack, and imports in another app ---------------------------------------
