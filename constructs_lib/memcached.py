@@ -193,10 +193,11 @@ class MemcachedCluster(MemcachedClusterBase):
         data-tiering family r6gd, which Memcached does not run on.
     :param nodes: cache nodes, 1-40; changes in place (clients find new nodes through auto
         discovery). Default: 2.
-    :param az_mode: ``AzMode``. Default: ``CROSS_AZ`` with more than one node (or with zones listed in
-        several zones), unset with one node (ElastiCache then keeps it in one zone). Switching an
-        existing cluster to ``CROSS_AZ`` spreads only nodes added afterwards; ElastiCache refuses
-        ``SINGLE_AZ`` once nodes live in different zones (the update fails).
+    :param az_mode: ``AzMode``. Default: with zones listed, what they say (``CROSS_AZ`` over several
+        zones, ``SINGLE_AZ`` in one); otherwise ``CROSS_AZ`` with more than one node and unset with
+        one (ElastiCache then keeps it in one zone). Switching an existing cluster to ``CROSS_AZ``
+        spreads only nodes added afterwards; ElastiCache refuses ``SINGLE_AZ`` once nodes live in
+        different zones (the update fails).
     :param preferred_availability_zones: one zone per node; repeat a zone to put several nodes in
         it. Default: none; ElastiCache spreads the nodes (``CROSS_AZ``). An opt-in: the list is
         conditionally create-only in the resource schema, and its length must follow ``nodes``, so
