@@ -41,6 +41,7 @@ from stacks.context import (
     whole,
 )
 from stacks.global_datastore_stack import GlobalPrimaryStack, GlobalSecondaryStack
+from stacks.memcached_stack import MemcachedStack
 from stacks.network_stack import NetworkStack
 from stacks.replication_group_stack import ReplicationGroupStack
 from stacks.serverless_stack import ServerlessStack
@@ -140,6 +141,7 @@ def build(app: cdk.App) -> cdk.App:
     )
     ShardedClusterStack(app, f"{prefix}-Sharded", **placement)
     ServerlessStack(app, f"{prefix}-Serverless", **placement)
+    MemcachedStack(app, f"{prefix}-Memcached", **placement)
     if global_datastore:
         primary = GlobalPrimaryStack(app, f"{prefix}-GlobalPrimary", suffix=f"{prefix.lower()}-global", **placement)
         secondary_env = cdk.Environment(account=account, region=secondary_region)

@@ -447,12 +447,75 @@ class Serverless(cdk.Stack):
         )
 
 
+class Memcached(cdk.Stack):
+    """The reference Memcached cluster (stacks/memcached_stack.py) in L1 constructs."""
+
+    def __init__(self, scope: cdk.App, id: str, *, network: Network, **kwargs: object) -> None:
+        super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
+        sg = ec2.CfnSecurityGroup(
+            self,
+            "SecurityGroup",
+            group_description="ElastiCache Memcached cluster Cache",
+            vpc_id=network.vpc.ref,
+            security_group_egress=[NO_EGRESS],
+        )
+        app_sg_id = network.app_sg.attr_group_id
+        ec2.CfnSecurityGroupIngress(
+            self,
+            "FromApp",
+            group_id=sg.attr_group_id,
+            source_security_group_id=app_sg_id,
+            ip_protocol="tcp",
+            from_port=11211,
+            to_port=11211,
+            description="Memcached from the application",
+        )
+        ec2.CfnSecurityGroupEgress(
+            self,
+            "ToCache",
+            group_id=app_sg_id,
+            destination_security_group_id=sg.attr_group_id,
+            ip_protocol="tcp",
+            from_port=11211,
+            to_port=11211,
+            description="Memcached from the application",
+        )
+        params = elasticache.CfnParameterGroup(
+            self,
+            "ParameterGroup",
+            cache_parameter_group_family="memcached1.6",
+            description="memcached 1.6.22 parameters",
+            properties={},
+        )
+        subnets = elasticache.CfnSubnetGroup(
+            self, "SubnetGroup", description="Memcached 1.6.22 cluster", subnet_ids=[s.ref for s in network.subnets]
+        )
+        cluster = elasticache.CfnCacheCluster(
+            self,
+            "Cache",
+            engine="memcached",
+            engine_version="1.6.22",
+            cache_node_type="cache.m6g.large",
+            num_cache_nodes=2,
+            az_mode="cross-az",
+            port=11211,
+            cache_subnet_group_name=subnets.ref,
+            vpc_security_group_ids=[sg.attr_group_id],
+            cache_parameter_group_name=params.ref,
+            transit_encryption_enabled=True,
+            preferred_maintenance_window="sun:05:00-sun:06:00",
+        )
+        for resource in (sg, params, subnets, cluster):
+            resource.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
+
+
 def main() -> None:
     app = cdk.App()
     env = cdk.Environment(region=REGION)
     network = Network(app, "L1-Network", env=env)
     Cache(app, "L1-ReplicationGroup", env=env, network=network)
     Serverless(app, "L1-Serverless", env=env, network=network)
+    Memcached(app, "L1-Memcached", env=env, network=network)
     app.synth()
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from constructs_lib.facts.engines import Engine, EngineVersion
     from constructs_lib.facts.parameters import EvictionPolicy
     from constructs_lib.facts.serverless import ServerlessEngine
+    from constructs_lib.memcached import AzMode, MemcachedCluster, MemcachedClusterBase
     from constructs_lib.parameter_group import ParameterGroup
     from constructs_lib.replication_group import ReplicationGroup
     from constructs_lib.serverless import ServerlessCache, ServerlessCacheBase
@@ -34,6 +35,9 @@ _EXPORTS = {
     "Engine": "constructs_lib.facts.engines",
     "EngineVersion": "constructs_lib.facts.engines",
     "EvictionPolicy": "constructs_lib.facts.parameters",
+    "AzMode": "constructs_lib.memcached",
+    "MemcachedCluster": "constructs_lib.memcached",
+    "MemcachedClusterBase": "constructs_lib.memcached",
     "ParameterGroup": "constructs_lib.parameter_group",
     "ReplicationGroup": "constructs_lib.replication_group",
     "ServerlessCache": "constructs_lib.serverless",
@@ -48,6 +52,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AzMode",
     "CacheAuth",
     "CacheBase",
     "CacheEndpoint",
@@ -59,6 +64,8 @@ __all__ = [
     "IUser",
     "IUserGroup",
     "IamUser",
+    "MemcachedCluster",
+    "MemcachedClusterBase",
     "ParameterGroup",
     "PasswordUser",
     "ReplicationGroup",

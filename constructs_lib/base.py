@@ -329,7 +329,8 @@ class CacheBase(Resource):
 
 
 class NodeCacheBase(CacheBase):
-    """A cache made of nodes (replication group, Memcached cluster), whose metrics are per node."""
+    """A Valkey or Redis OSS cache made of nodes (a replication group), whose metrics are per node.
+    (``MemcachedCluster`` derives from ``CacheBase``: Memcached publishes none of these metrics.)"""
 
     def _fleet_metrics(self, metric_name: str, function: str, statistic: str) -> list[cloudwatch.IMetric]:
         """Series that together cover every node, for alarms. Default: metric math over the known members."""

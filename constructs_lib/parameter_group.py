@@ -21,6 +21,8 @@ from constructs_lib.facts.parameters import EvictionPolicy
 from constructs_lib.validation import Issues, is_token
 
 _PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+# Memcached's parameters are spelled with underscores (max_item_size, chunk_size_growth_factor).
+_MEMCACHED_PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Settings with a typed property of their own; taking them from ``parameters`` as well would let
 # two values for one setting disagree.
 _TYPED_PARAMETERS = {
@@ -180,14 +182,18 @@ def check_parameters(
     if not issues.mapping("parameters", parameters, "a mapping of parameter names to string values"):
         return
     assert parameters is None or isinstance(parameters, Mapping)
+    memcached = isinstance(engine_version, EngineVersion) and engine_version.engine.value == "memcached"
+    pattern = _MEMCACHED_PARAMETER_NAME if memcached else _PARAMETER_NAME
+    example = "max_item_size" if memcached else "notify-keyspace-events"
+    typed = {} if memcached else _TYPED_PARAMETERS
     for name, value in (parameters or {}).items():
-        if name in _TYPED_PARAMETERS:
-            issues.add(rules.PARAMETER_NAME, f"parameters[{name!r}]", f"set through {_TYPED_PARAMETERS[name]}", value)
-        elif not (isinstance(name, str) and _PARAMETER_NAME.match(name)):
+        if name in typed:
+            issues.add(rules.PARAMETER_NAME, f"parameters[{name!r}]", f"set through {typed[name]}", value)
+        elif not (isinstance(name, str) and pattern.match(name)):
             issues.add(
                 rules.PARAMETER_NAME,
                 "parameters",
-                "keyed by engine parameter names such as 'notify-keyspace-events'",
+                f"keyed by engine parameter names such as '{example}'",
                 name,
             )
         elif not isinstance(value, str):

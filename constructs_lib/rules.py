@@ -106,6 +106,10 @@ SERVERLESS_SNAPSHOT_TIME = _rule("EC710", "serverless daily snapshot time not in
 SERVERLESS_AUTH = _rule("EC720", "authentication a serverless cache cannot take (AUTH token; user group on Memcached)")
 
 # Memcached clusters (EC8xx)
+MEMCACHED_NODES = _rule("EC800", "Memcached node count out of range")
+MEMCACHED_NODE_TYPE = _rule("EC801", "a node type Memcached does not run on (the data-tiering r6gd family)")
+MEMCACHED_CROSS_AZ = _rule("EC802", "Memcached nodes spread over zones with one node, or over subnets in one zone")
+MEMCACHED_ZONE_MODE = _rule("EC803", "availability zones listed that contradict the Memcached zone mode")
 
 # The app's context keys (app.py)
 CONTEXT = _rule("EC900", "a context key (-c key=value) with a value the app cannot use")

@@ -124,12 +124,14 @@ def test_names_and_environment_from_context() -> None:
         "Team-ReplicationGroup",
         "Team-Sharded",
         "Team-Serverless",
+        "Team-Memcached",
         "Team-GlobalPrimary",
         "Team-SecondaryNetwork",
         "Team-GlobalSecondary",
     }
     assert stacks["Team-SecondaryNetwork"].region == "us-west-2"
     assert stacks["Team-Network"].region == "ap-south-1"
+    assert stacks["Team-Memcached"].region == "ap-south-1"
     resources = Template.from_stack(stacks["Team-ReplicationGroup"]).to_json()["Resources"]
     by_type = {r["Type"]: r["Properties"] for r in resources.values()}
     assert by_type["AWS::ElastiCache::ReplicationGroup"]["ReplicationGroupId"] == "orders"
@@ -143,7 +145,7 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
     app = cdk_app.build(new_app(**LOOKUP, clientSecurityGroupId="sg-0123456789abcdef0"))
     names = [child.node.id for child in app.node.children if isinstance(child, cdk.Stack)]
     assert "ElastiCacheKit-Network" not in names, "the user's VPC replaces the network stack"
-    assert {"ElastiCacheKit-ReplicationGroup", "ElastiCacheKit-Sharded", "ElastiCacheKit-GlobalPrimary"} <= set(names)
+    assert {"ElastiCacheKit-ReplicationGroup", "ElastiCacheKit-Sharded", "ElastiCacheKit-Memcached"} <= set(names)
     stack = app.node.find_child("ElastiCacheKit-ReplicationGroup")
     assert isinstance(stack, cdk.Stack)
     resources = Template.from_stack(stack).to_json()["Resources"]
@@ -156,6 +158,16 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
     assert "PreferredCacheClusterAZs" not in by_type["AWS::ElastiCache::ReplicationGroup"]
     assert by_type["AWS::EC2::SecurityGroup"]["VpcId"] == "vpc-0a1b2c3d4e5f60718"
     assert by_type["AWS::EC2::SecurityGroupIngress"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
+    memcached = app.node.find_child("ElastiCacheKit-Memcached")
+    assert isinstance(memcached, cdk.Stack)
+    memcached_by_type = {
+        r["Type"]: r["Properties"] for r in Template.from_stack(memcached).to_json()["Resources"].values()
+    }
+    assert (
+        memcached_by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"]
+        == by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"]
+    )
+    assert memcached_by_type["AWS::EC2::SecurityGroupIngress"]["SourceSecurityGroupId"] == "sg-0123456789abcdef0"
 
 
 @pytest.mark.parametrize("nag", [True, False])

@@ -60,6 +60,7 @@ STACKS = (
     "ElastiCacheKit-ReplicationGroup",
     "ElastiCacheKit-Sharded",
     "ElastiCacheKit-Serverless",
+    "ElastiCacheKit-Memcached",
     "ElastiCacheKit-GlobalPrimary",
     "ElastiCacheKit-SecondaryNetwork",
     "ElastiCacheKit-GlobalSecondary",
@@ -146,7 +147,8 @@ def test_no_secret_in_any_template(synthesized: Path) -> None:
         ("maxAzs=1", "[EC900] context: maxAzs must be a whole number from 2 to 6; got '1'"),
         (
             "vpcCidr=bogus",
-            "[EC900] context: vpcCidr must be an IPv4 network from /16 to /27 (a /28 subnet in each of 2 zones), such as 10.0.0.0/16; got 'bogus'",
+            "[EC900] context: vpcCidr must be an IPv4 network from /16 to /27 (a /28 subnet in each of 2 zones), "
+            "such as 10.0.0.0/16; got 'bogus'",
         ),
     ],
 )
@@ -164,6 +166,9 @@ def test_existing_vpc_synthesizes_offline_from_committed_lookup(tmp_path: Path) 
         tmp_path, "-c", "vpcId=vpc-0a1b2c3d4e5f60718", "-c", "account=123456789012", "-c", "region=eu-west-1"
     )
     assert result.returncode == 0, result.stderr
-    template = templates(tmp_path / "cdk.out")["ElastiCacheKit-ReplicationGroup.template.json"]
-    subnet_group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::ElastiCache::SubnetGroup")
-    assert subnet_group["Properties"]["SubnetIds"][0] == "subnet-0b000000000000000"
+    written = templates(tmp_path / "cdk.out")
+    assert "ElastiCacheKit-Network.template.json" not in written, "the user's VPC replaces the network stack"
+    for name in ("ElastiCacheKit-ReplicationGroup.template.json", "ElastiCacheKit-Memcached.template.json"):
+        resources = written[name]["Resources"].values()
+        subnet_group = next(r for r in resources if r["Type"] == "AWS::ElastiCache::SubnetGroup")
+        assert subnet_group["Properties"]["SubnetIds"][0] == "subnet-0b000000000000000"

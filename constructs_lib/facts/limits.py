@@ -17,6 +17,9 @@ PORT_RANGE = (1, 65535)
 DEFAULT_PORTS = {"valkey": 6379, "redis": 6379, "memcached": 11211}
 MAX_MEMCACHED_NODES = 40
 """``NumCacheNodes`` 1-40 [API:CreateCacheCluster] (the scaling guide's 60 needs a limit request)."""
+MIN_CROSS_AZ_MEMCACHED_NODES = 2
+"""``AZMode: cross-az`` needs at least two nodes [TF] aws_elasticache_cluster ``az_mode`` (terraform-aws-modules
+elasticache says the same); one node has nowhere to spread."""
 
 SECRET_SPECIAL_CHARACTERS = "!&#$^<>-"
 """The only special characters CreateReplicationGroup allows in an AUTH token [API]; we use the same

@@ -23,6 +23,7 @@ def test_l1_app_creates_the_same_resources() -> None:
     network = l1_app.Network(baseline, "L1-Network", env=cdk.Environment(region=l1_app.REGION))
     l1_app.Cache(baseline, "L1-ReplicationGroup", env=cdk.Environment(region=l1_app.REGION), network=network)
     l1_app.Serverless(baseline, "L1-Serverless", env=cdk.Environment(region=l1_app.REGION), network=network)
+    l1_app.Memcached(baseline, "L1-Memcached", env=cdk.Environment(region=l1_app.REGION), network=network)
     reference = cdk_app.build(new_app(nag=False, region=l1_app.REGION))
 
     l1, ours = resources(baseline), resources(reference)

@@ -1263,6 +1263,7 @@ NEGATIVE_TEST_MODULES = (
     "tests.constructs_lib.test_global_datastore",
     "tests.constructs_lib.test_alarms",
     "tests.constructs_lib.test_serverless_validation",
+    "tests.constructs_lib.test_memcached_validation",
 )
 """Modules with a ``CASES`` table of ``Case`` rows; add yours here."""
 
