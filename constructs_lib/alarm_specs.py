@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 MAX_CLIENTS_PER_NODE = 65_000
@@ -23,6 +25,9 @@ class AlarmThresholds:
     :param replication_bytes: ``ReplicationBytes`` a primary sends per minute. Default: 1 GiB.
     :param authentication_failures: failed ``AUTH`` attempts per 5 minutes. Default: 10.
     :param capacity_percent: serverless ECPU and storage as a share of their usage limits. Default: 90.
+    :param throttled_commands: serverless ``ThrottledCmds`` per 5 minutes. Default: 0 (any).
+    :param cpu_percent: Memcached ``CPUUtilization`` of the busiest node (Memcached is multi-threaded,
+        so the host's CPU is what counts). Default: 90, as AWS recommends.
     """
 
     engine_cpu_percent: float = 90
@@ -34,6 +39,8 @@ class AlarmThresholds:
     replication_bytes: float = 1024**3
     authentication_failures: float = 10
     capacity_percent: float = 90
+    throttled_commands: float = 0
+    cpu_percent: float = 90
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,47 @@ class AlarmSpec:
     threshold: float
     comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
     periods: int = 3
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A recommended alarm before its metric is built: the kind of cache decides how its nodes'
+    series are combined (``function``: a Metrics Insights or metric math aggregate)."""
+
+    id: str
+    description: str
+    metric_name: str
+    function: str
+    statistic: str
+    threshold: float
+    periods: int = 3
+
+
+def specs_from(watches: list[Watch], fleet: Callable[[str, str, str], list[cloudwatch.IMetric]]) -> list[AlarmSpec]:
+    """One alarm per watch and series ``fleet`` returns for it (numbered when a query had to be split)."""
+    specs = []
+    for watch in watches:
+        metrics = fleet(watch.metric_name, watch.function, watch.statistic)
+        for n, metric in enumerate(metrics, start=1):
+            suffix = f"{n}" if len(metrics) > 1 else ""
+            specs.append(
+                AlarmSpec(f"{watch.id}{suffix}", watch.description, metric, watch.threshold, periods=watch.periods)
+            )
+    return specs
+
+
+def node_query(function: str, metric_name: str, cluster_id: str) -> cloudwatch.MathExpression:
+    """A Metrics Insights query over every node of one cache cluster (``CacheClusterId`` and
+    ``CacheNodeId``), however many nodes it has now or later."""
+    return cloudwatch.MathExpression(
+        expression=(
+            f'SELECT {function}({metric_name}) FROM SCHEMA("AWS/ElastiCache", CacheClusterId, CacheNodeId) '
+            f"WHERE CacheClusterId = '{cluster_id}'"
+        ),
+        using_metrics={},
+        label=f"{metric_name} ({function.lower()} over the cluster's nodes)",
+        period=Duration.minutes(1),
+    )
 
 
 MAX_QUERY_LENGTH = 2048

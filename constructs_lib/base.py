@@ -23,7 +23,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import rules
-from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds
+from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds, Watch, specs_from
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import Engine
 from constructs_lib.validation import has_attributes
@@ -166,8 +166,17 @@ class CacheBase(Resource):
         """The alarms AWS recommends for this kind of cache (``CacheAlarms`` creates them)."""
         return []
 
+    events_through_eventbridge = False
+    """Whether ElastiCache sends this kind's events to EventBridge (serverless) rather than to a
+    topic named on the cache (node-based kinds)."""
+
     def send_events_to(self, topic: sns.ITopic) -> None:
-        """Send ElastiCache's events about this cache to ``topic``, where the kind can."""
+        """Send ElastiCache's events about this cache to ``topic``, where the kind can.
+
+        Node-based kinds name the topic in ``NotificationTopicArn``; ElastiCache cannot publish to
+        an encrypted topic there (the topic shows as inactive), so an encrypted one is refused.
+        Serverless caches send their events to EventBridge, which a rule forwards to any topic.
+        """
         raise _issue(
             self,
             rules.EXCLUSIVE,
@@ -308,9 +317,12 @@ class CacheBase(Resource):
         ]
         if len(metrics) == 1:
             return metrics[0]
+        ids = [f"m{i}" for i in range(len(metrics))]
+        # Named series, not METRICS(): on a graph or in an alarm with other metrics, METRICS() would
+        # take theirs too.
         return cloudwatch.MathExpression(
-            expression=f"{aggregate}(METRICS())",
-            using_metrics={f"m{i}": metric for i, metric in enumerate(metrics)},
+            expression=f"{aggregate}([{', '.join(ids)}])",
+            using_metrics=dict(zip(ids, metrics, strict=True)),
             label=f"{metric_name} ({aggregate.lower()} over {len(metrics)} nodes)",
             period=props.get("period", Duration.minutes(5)),
         )
@@ -339,83 +351,73 @@ class NodeCacheBase(CacheBase):
     def alarm_specs(self, thresholds: AlarmThresholds) -> list[AlarmSpec]:
         """Engine CPU, memory for eviction, evictions, swap, connections, authentication failures,
         traffic management, and with replicas their lag and replication bytes."""
-        wanted = [
-            (
+        t = thresholds
+        watches = [
+            Watch(
                 "EngineCpu",
                 "Engine CPU of the busiest node",
                 "EngineCPUUtilization",
                 "MAX",
                 "Maximum",
-                thresholds.engine_cpu_percent,
-                3,
+                t.engine_cpu_percent,
             ),
-            (
+            Watch(
                 "MemoryForEviction",
                 "Memory counted for eviction on the fullest node",
                 "DatabaseMemoryUsageCountedForEvictPercentage",
                 "MAX",
                 "Maximum",
-                thresholds.memory_percent,
-                3,
+                t.memory_percent,
             ),
-            ("Evictions", "Keys evicted for lack of memory", "Evictions", "SUM", "Sum", thresholds.evictions, 3),
-            ("Swap", "Swap used by a node", "SwapUsage", "MAX", "Maximum", thresholds.swap_bytes, 3),
-            (
+            Watch("Evictions", "Keys evicted for lack of memory", "Evictions", "SUM", "Sum", t.evictions),
+            Watch("Swap", "Swap used by a node", "SwapUsage", "MAX", "Maximum", t.swap_bytes),
+            Watch(
                 "Connections",
                 "Client connections of a node near the 65,000 limit",
                 "CurrConnections",
                 "MAX",
                 "Maximum",
-                thresholds.connections_per_node,
-                3,
+                t.connections_per_node,
             ),
-            (
+            Watch(
                 "AuthenticationFailures",
                 "Failed AUTH attempts",
                 "AuthenticationFailures",
                 "SUM",
                 "Sum",
-                thresholds.authentication_failures,
-                1,
+                t.authentication_failures,
+                periods=1,
             ),
-            (
+            Watch(
                 "Throttled",
                 "ElastiCache throttles commands (traffic management active)",
                 "TrafficManagementActive",
                 "MAX",
                 "Maximum",
                 0,
-                1,
+                periods=1,
             ),
         ]
         if self._has_replicas():
-            wanted += [
-                (
+            watches += [
+                Watch(
                     "ReplicationLag",
                     "Seconds the furthest replica trails its primary",
                     "ReplicationLag",
                     "MAX",
                     "Maximum",
-                    thresholds.replication_lag_seconds,
-                    3,
+                    t.replication_lag_seconds,
                 ),
-                (
+                Watch(
                     "ReplicationBytes",
                     "Bytes a primary sends its replicas per period",
                     "ReplicationBytes",
                     "MAX",
                     "Maximum",
-                    thresholds.replication_bytes,
-                    3,
+                    t.replication_bytes,
                 ),
             ]
-        specs = []
-        for id, description, metric_name, function, statistic, threshold, periods in wanted:
-            metrics = self._fleet_metrics(metric_name, function, statistic)
-            for n, metric in enumerate(metrics, start=1):
-                suffix = f"{n}" if len(metrics) > 1 else ""
-                specs.append(AlarmSpec(f"{id}{suffix}", description, metric, threshold, periods=periods))
-        return specs
+        return specs_from(watches, self._fleet_metrics)
 
     def _has_replicas(self) -> bool:
         return True
@@ -435,6 +437,21 @@ class NodeCacheBase(CacheBase):
         """``ReplicationLag``: seconds a replica is behind its primary; the furthest replica (primaries
         report no value)."""
         return self.metric("ReplicationLag", **{"statistic": "Maximum", "aggregate": "MAX", **props})
+
+
+def notification_topic_arn(cache: CacheBase, topic: sns.ITopic) -> str:
+    """``topic``'s ARN for ``NotificationTopicArn``, refusing a topic known to be encrypted: ElastiCache
+    cannot publish to one; it attaches, shows as inactive and drops every event [EC:ElastiCacheSNS]."""
+    key = getattr(topic, "master_key", None)
+    if key is not None:
+        raise _issue(
+            cache,
+            rules.EVENT_TOPIC,
+            "event topic",
+            "an SNS topic without server-side encryption (ElastiCache cannot publish events to an encrypted one)",
+            topic,
+        )
+    return topic.topic_arn
 
 
 def grant_read_secret(secret: secretsmanager.ISecret, grantee: iam.IGrantable) -> iam.Grant:

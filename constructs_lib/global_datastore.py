@@ -30,7 +30,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import nag, rules
-from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature
+from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature, notification_topic_arn
 from constructs_lib.encryption import new_key
 from constructs_lib.facts import global_datastore as facts
 from constructs_lib.facts.engines import GLOBAL_DATASTORE, Engine
@@ -384,7 +384,7 @@ class GlobalDatastoreSecondary(NodeCacheBase):
         return [{"CacheClusterId": member} for member in self.topology.member_cluster_ids(base)]
 
     def send_events_to(self, topic: sns.ITopic) -> None:
-        self.resource.notification_topic_arn = topic.topic_arn
+        self.resource.notification_topic_arn = notification_topic_arn(self, topic)
 
     def metric_global_replication_lag(self, **props: Any) -> cloudwatch.IMetric:
         """``GlobalDatastoreReplicationLag``: seconds this secondary's primary node trails the

@@ -21,11 +21,13 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import rules
+from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds, Watch, node_query, specs_from
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_windows
-from constructs_lib.base import NAMESPACE, CacheBase, CacheEndpoint, documented_signature
+from constructs_lib.base import NAMESPACE, CacheBase, CacheEndpoint, documented_signature, notification_topic_arn
 from constructs_lib.encryption import TransitEncryption
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import TLS_NODE_BASED, Engine, EngineVersion, format_version
@@ -150,6 +152,29 @@ class MemcachedClusterBase(CacheBase):
         """``SwapUsage`` of the node swapping most, bytes. AWS's guidance: it should stay under 50 MB
         (raise ``memcached_connections_overhead`` otherwise)."""
         return self.metric("SwapUsage", **{"statistic": "Maximum", "aggregate": "MAX", **props})
+
+    def alarm_specs(self, thresholds: AlarmThresholds) -> list[AlarmSpec]:
+        """CPU, swap, evictions and connections, as AWS recommends for Memcached
+        [EC:CacheMetrics.WhichShouldIMonitor]. Each is a Metrics Insights query over every node of
+        the cluster, so nodes added later are covered and the ten-metric limit of metric math
+        alarms does not apply."""
+        t = thresholds
+        watches = [
+            Watch("Cpu", "CPU of the busiest Memcached node", "CPUUtilization", "MAX", "Maximum", t.cpu_percent),
+            Watch("Swap", "Swap used by a node", "SwapUsage", "MAX", "Maximum", t.swap_bytes),
+            Watch("Evictions", "Items evicted for lack of memory", "Evictions", "SUM", "Sum", t.evictions),
+            Watch(
+                "Connections",
+                "Client connections of a node near its 65,000 limit",
+                "CurrConnections",
+                "MAX",
+                "Maximum",
+                t.connections_per_node,
+            ),
+        ]
+        return specs_from(
+            watches, lambda metric_name, function, _: [node_query(function, metric_name, self._metric_cluster_id)]
+        )
 
     def grant_connect(self, grantee: iam.IGrantable, *users: Any) -> iam.Grant:
         """Refused: Memcached has no IAM authentication (``elasticache:Connect``)."""
@@ -367,6 +392,9 @@ class MemcachedCluster(MemcachedClusterBase):
 
     def _connections_or_none(self) -> ec2.Connections:
         return self._connections
+
+    def send_events_to(self, topic: sns.ITopic) -> None:
+        self.resource.notification_topic_arn = notification_topic_arn(self, topic)
 
     # --- imports --------------------------------------------------------------------------------
 

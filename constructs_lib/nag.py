@@ -19,6 +19,13 @@ SECRET_ROTATION_RULES = (
     "NIST.800.53.R5-SecretsManagerRotationEnabled",
 )
 
+UNENCRYPTED_TOPIC_RULES = (
+    "AwsSolutions-SNS2",
+    "HIPAA.Security-SNSEncryptedKMS",
+    "NIST.800.53.R5-SNSEncryptedKMS",
+    "PCI.DSS.321-SNSEncryptedKMS",
+)
+
 
 def acknowledge(scope: IConstruct, reason: str, *rule_ids: str) -> None:
     """Acknowledge cdk-nag findings on ``scope`` and everything under it.

@@ -24,7 +24,7 @@ from constructs_lib.alarm_specs import insights_queries
 from constructs_lib.auth import AuthBinding, CacheAuth
 from constructs_lib.autoscaling import ScalingDimension, ScalingMetric, ScalingRequest, add_scaling, check_scaling
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_retention, check_windows
-from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature
+from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature, notification_topic_arn
 from constructs_lib.encryption import TransitEncryption, check_encryption, new_key, transit_encryption_mode
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, Engine, EngineVersion
@@ -566,7 +566,7 @@ class ReplicationGroup(NodeCacheBase):
         return Topology(topology.mode, shards, replicas, topology.failover, topology.multi_az).member_cluster_ids(base)
 
     def send_events_to(self, topic: sns.ITopic) -> None:
-        self.resource.notification_topic_arn = topic.topic_arn
+        self.resource.notification_topic_arn = notification_topic_arn(self, topic)
 
     # --- imports --------------------------------------------------------------------------------
 

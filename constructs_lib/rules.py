@@ -63,6 +63,7 @@ DURABILITY = _rule("EC250", "durability on a group that does not meet its prereq
 LOG_DELIVERY = _rule("EC270", "log delivery configured twice for a log type, or to a destination that cannot be")
 ALARM_THRESHOLD = _rule("EC271", "an alarm threshold that is not a number of at least 0")
 ROTATION = _rule("EC272", "credential rotation schedule out of range")
+EVENT_TOPIC = _rule("EC273", "an encrypted SNS topic for ElastiCache's event notifications, which it cannot publish to")
 
 # Encryption and authentication
 AUTH_NEEDS_TLS = _rule("EC300", "an AUTH token or user group without TLS")

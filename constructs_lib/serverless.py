@@ -18,11 +18,15 @@ from aws_cdk import Arn, ArnFormat, Duration, Names, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import rules
+from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds
 from constructs_lib.auth import AuthBinding, CacheAuth
 from constructs_lib.base import CacheBase, CacheEndpoint, documented_signature
 from constructs_lib.encryption import new_key
@@ -98,6 +102,88 @@ class ServerlessCacheBase(CacheBase):
     def metric_write_latency(self, **props: Any) -> cloudwatch.IMetric:
         """``SuccessfulWriteRequestLatency``: microseconds, average."""
         return self.metric("SuccessfulWriteRequestLatency", **{"statistic": "Average", **props})
+
+    # --- alarms and events ----------------------------------------------------------------------
+
+    events_through_eventbridge = True
+
+    def alarm_specs(self, thresholds: AlarmThresholds) -> list[AlarmSpec]:
+        """Throttled commands, failed ``AUTH`` attempts (Valkey and Redis OSS) and, where the cache's
+        usage limits are known, ECPUs and data stored as a share of their maximum
+        [EC:serverless-metrics-events-redis]."""
+        specs = [
+            AlarmSpec(
+                "Throttled",
+                "Commands throttled: a usage limit is reached or the load grows faster than the cache scales",
+                self.metric_throttled_commands(),
+                thresholds.throttled_commands,
+                periods=1,
+            )
+        ]
+        if self.engine is not Engine.MEMCACHED:
+            specs.append(
+                AlarmSpec(
+                    "AuthenticationFailures",
+                    "Failed AUTH attempts",
+                    self.metric("AuthenticationFailures", statistic="Sum"),
+                    thresholds.authentication_failures,
+                    periods=1,
+                )
+            )
+        limits = self._usage_limits()
+        share = thresholds.capacity_percent / 100
+        if limits is not None and isinstance(limits.max_ecpu_per_second, int):
+            ecpu = self.metric_processing_units(period=Duration.minutes(1))
+            specs.append(
+                AlarmSpec(
+                    "EcpuPerSecond",
+                    f"ECPUs per second above {thresholds.capacity_percent:g} % of the "
+                    f"{limits.max_ecpu_per_second:,} cap",
+                    cloudwatch.MathExpression(
+                        expression="ecpu / PERIOD(ecpu)",
+                        using_metrics={"ecpu": ecpu},
+                        label="ECPUs per second",
+                        period=Duration.minutes(1),
+                    ),
+                    share * limits.max_ecpu_per_second,
+                    periods=5,
+                )
+            )
+        storage = limits.max_data_storage if limits is not None else None
+        if storage is not None and not storage.is_unresolved():
+            gigabytes = storage.to_gibibytes()
+            specs.append(
+                AlarmSpec(
+                    "DataStorage",
+                    f"Data stored above {thresholds.capacity_percent:g} % of the {gigabytes:g} GB cap",
+                    self.metric_bytes_used(),
+                    # Counted in 10^9 bytes: the alarm then fires at or before the share, whichever
+                    # size ElastiCache's "GB" is.
+                    share * gigabytes * 10**9,
+                )
+            )
+        return specs
+
+    def _usage_limits(self) -> UsageLimits | None:
+        """The usage limits, where this construct knows them (it created the cache)."""
+        return None
+
+    def send_events_to(self, topic: sns.ITopic) -> None:
+        """An EventBridge rule forwards ElastiCache's events about this cache (``detail.SourceArn``
+        is the cache's ARN) to ``topic``. Snapshot events name the snapshot, not the cache, and are
+        not matched. The rule lives in the cache's region, so an imported cache must be in the
+        stack's region."""
+        issues = Issues(self.node.path)
+        # EventBridge rules see their own region's events only.
+        issues.same_region("event_notifications", self, self)
+        issues.raise_if_any()
+        events.Rule(
+            self,
+            "Events",
+            description=f"ElastiCache events of the serverless cache {self.node.path}",
+            event_pattern=events.EventPattern(source=["aws.elasticache"], detail={"SourceArn": [self.cache_arn]}),
+            targets=[targets.SnsTopic(topic)],
+        )
 
 
 @documented_signature
@@ -190,6 +276,9 @@ class ServerlessCache(ServerlessCacheBase):
 
         removal = FamilyRemoval.of(removal_policy)
         self.serverless_engine = engine
+        self.usage_limits: UsageLimits | None = (
+            usage_limits if usage_limits is not None else UsageLimits() if limits is not None else None
+        )
         description = description or default_description(engine, self.node.path)
 
         if security_groups is None:
@@ -267,6 +356,9 @@ class ServerlessCache(ServerlessCacheBase):
 
     def _iam_user_arns(self) -> list[str]:
         return [user.user_arn for user in self._auth.iam_users]
+
+    def _usage_limits(self) -> UsageLimits | None:
+        return self.usage_limits
 
     @property
     def user_group(self) -> IUserGroup | None:

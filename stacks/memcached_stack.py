@@ -2,8 +2,8 @@
 
 Memcached 1.6.22 on two ``cache.m6g.large`` nodes (a type offered in every region the node-type
 data covers) spread over two zones, TLS on, in the VPC's private subnets behind a security group
-that admits only the application's group on 11211. No snapshots, users or keys: node-based
-Memcached has none of them.
+that admits only the application's group on 11211, with AWS's recommended alarms and the cluster's
+events. No snapshots, users or keys: node-based Memcached has none of them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import EngineVersion, MemcachedCluster
+from constructs_lib.alarms import CacheAlarms
 from constructs_lib.nag import acknowledge
 from stacks.placement import client_groups, resolve_vpc
 
@@ -56,6 +57,7 @@ class MemcachedStack(Stack):
         )
         for client in clients:
             self.cache.connections.allow_default_port_from(client, "Memcached from the application")
+        self.alarms = CacheAlarms(self, "Alarms", cache=self.cache)
 
         acknowledge(
             self.cache.resource,

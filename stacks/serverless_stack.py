@@ -4,7 +4,8 @@ Everything is the construct's default but for the application's security group, 
 in on the cache's ports (6379, and 6380 for reads from replicas): a customer-managed KMS key, a
 ``valkey`` user group with an application user whose password is generated into Secrets Manager,
 the VPC's isolated subnets, a security group with no other rule, caps of 10 GB and 100,000 ECPUs
-per second, daily snapshots kept 15 days and a final snapshot when the cache is deleted.
+per second, daily snapshots kept 15 days and a final snapshot when the cache is deleted; alarms on
+throttling, failed AUTH attempts and use near the caps, and the cache's events, on an encrypted topic.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import ServerlessCache, ServerlessEngine
+from constructs_lib.alarms import CacheAlarms
 from stacks.placement import client_groups, resolve_vpc
 
 
@@ -45,3 +47,4 @@ class ServerlessStack(Stack):
         self.cache = ServerlessCache(self, "Cache", vpc=vpc, engine=ServerlessEngine.VALKEY_8)
         for client in client_groups(self, client_security_groups, client_security_group_ids):
             self.cache.connections.allow_default_port_from(client, "Valkey from the application")
+        self.alarms = CacheAlarms(self, "Alarms", cache=self.cache)

@@ -133,7 +133,7 @@ def test_names_and_environment_from_context() -> None:
     assert stacks["Team-Network"].region == "ap-south-1"
     assert stacks["Team-Memcached"].region == "ap-south-1"
     resources = Template.from_stack(stacks["Team-ReplicationGroup"]).to_json()["Resources"]
-    by_type = {r["Type"]: r["Properties"] for r in resources.values()}
+    by_type = {r["Type"]: r.get("Properties", {}) for r in resources.values()}
     assert by_type["AWS::ElastiCache::ReplicationGroup"]["ReplicationGroupId"] == "orders"
     assert by_type["AWS::ElastiCache::ReplicationGroup"]["Tags"] == [{"Key": "Name", "Value": "orders"}]
     assert by_type["AWS::ElastiCache::SubnetGroup"]["CacheSubnetGroupName"] == "orders-net"
@@ -149,7 +149,7 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
     stack = app.node.find_child("ElastiCacheKit-ReplicationGroup")
     assert isinstance(stack, cdk.Stack)
     resources = Template.from_stack(stack).to_json()["Resources"]
-    by_type = {r["Type"]: r["Properties"] for r in resources.values()}
+    by_type = {r["Type"]: r.get("Properties", {}) for r in resources.values()}
     assert by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"] == [
         "subnet-0b000000000000000",
         "subnet-0b100000000000000",
@@ -161,7 +161,7 @@ def test_users_own_vpc_from_the_committed_lookup() -> None:
     memcached = app.node.find_child("ElastiCacheKit-Memcached")
     assert isinstance(memcached, cdk.Stack)
     memcached_by_type = {
-        r["Type"]: r["Properties"] for r in Template.from_stack(memcached).to_json()["Resources"].values()
+        r["Type"]: r.get("Properties", {}) for r in Template.from_stack(memcached).to_json()["Resources"].values()
     }
     assert (
         memcached_by_type["AWS::ElastiCache::SubnetGroup"]["SubnetIds"]

@@ -1,4 +1,5 @@
-"""CacheAlarms: recommended alarms covering every node, a dashboard, events, one encrypted topic."""
+"""CacheAlarms: recommended alarms for every cache kind covering every node, a dashboard, and events
+on a topic ElastiCache can publish to."""
 
 from __future__ import annotations
 
@@ -6,10 +7,21 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import Size
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 
-from constructs_lib import ElastiCacheValidationError, EngineVersion, ReplicationGroup
+from constructs_lib import (
+    ElastiCacheValidationError,
+    EngineVersion,
+    MemcachedCluster,
+    ReplicationGroup,
+    ServerlessCache,
+    ServerlessEngine,
+    UsageLimits,
+)
 from constructs_lib.alarm_specs import MAX_QUERY_LENGTH, AlarmThresholds, insights_queries
 from constructs_lib.alarms import CacheAlarms
 from tests.conftest import isolated_vpc, logical_id, new_app
@@ -42,6 +54,31 @@ class Built:
         )
         self.no_replica = ReplicationGroup(stack, "Lonely", **common, replicas=0)
         CacheAlarms(stack, "LonelyAlarms", cache=self.no_replica, event_notifications=False)
+        self.serverless = ServerlessCache(
+            stack,
+            "Serverless",
+            vpc=vpc,
+            engine=ServerlessEngine.VALKEY_8,
+            usage_limits=UsageLimits(max_data_storage=Size.gibibytes(20), max_ecpu_per_second=50_000),
+        )
+        self.serverless_alarms = CacheAlarms(stack, "ServerlessAlarms", cache=self.serverless)
+        self.unbounded = ServerlessCache(
+            stack, "Unbounded", vpc=vpc, engine=ServerlessEngine.MEMCACHED_1_6, usage_limits=UsageLimits.unbounded()
+        )
+        self.unbounded_alarms = CacheAlarms(stack, "UnboundedAlarms", cache=self.unbounded, dashboard=False)
+        self.memcached = MemcachedCluster(
+            stack,
+            "Memcached",
+            vpc=vpc,
+            engine_version=EngineVersion.MEMCACHED_1_6_22,
+            node_type="cache.m7g.large",
+            nodes=12,
+            cluster_id="fragments",
+        )
+        self.memcached_alarms = CacheAlarms(
+            stack, "MemcachedAlarms", cache=self.memcached, thresholds=AlarmThresholds(cpu_percent=80)
+        )
+        self.graph = self.single.metric_engine_cpu_utilization()
         self.resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
 
     def alarms(self, alarms: CacheAlarms) -> dict[str, dict[str, Any]]:
@@ -80,7 +117,17 @@ def test_the_recommended_alarms(built: Built) -> None:
     assert alarms["Evictions"]["Metrics"][0]["Expression"].startswith("SELECT SUM(Evictions)")
 
 
-def test_actions_go_to_an_encrypted_topic(built: Built) -> None:
+def policy_statements(built: Built, topic: sns.ITopic) -> list[dict[str, Any]]:
+    (policy,) = [
+        r["Properties"]
+        for r in built.resources.values()
+        if r["Type"] == "AWS::SNS::TopicPolicy" and r["Properties"]["Topics"] == [{"Ref": logical_id(topic)}]
+    ]
+    statements: list[dict[str, Any]] = policy["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_alarms_go_to_an_encrypted_topic(built: Built) -> None:
     topic = built.single_alarms.topic
     topic_ref = {"Ref": logical_id(topic)}
     for alarm in built.alarms(built.single_alarms).values():
@@ -90,8 +137,37 @@ def test_actions_go_to_an_encrypted_topic(built: Built) -> None:
     key_id = props["KmsMasterKeyId"]["Fn::GetAtt"][0]
     statements = built.resources[key_id]["Properties"]["KeyPolicy"]["Statement"]
     services = [s["Principal"].get("Service") for s in statements if "Service" in s.get("Principal", {})]
-    assert ["cloudwatch.amazonaws.com", "elasticache.amazonaws.com"] in services
-    assert built.resources[logical_id(built.single.resource)]["Properties"]["NotificationTopicArn"] == topic_ref
+    assert ["cloudwatch.amazonaws.com", "events.amazonaws.com"] in services
+    assert any(s["Effect"] == "Deny" and "aws:SecureTransport" in str(s) for s in policy_statements(built, topic))
+
+
+def test_events_of_a_node_based_cache_go_to_a_topic_elasticache_can_publish_to(built: Built) -> None:
+    """ElastiCache cannot publish to an encrypted topic and needs aws:SourceOwner in its policy
+    (ElastiCache guide, 'Event Notifications and Amazon SNS')."""
+    events = built.single_alarms.events_topic
+    assert events is not None
+    assert events is not built.single_alarms.topic
+    assert built.resources[logical_id(built.single.resource)]["Properties"]["NotificationTopicArn"] == {
+        "Ref": logical_id(events)
+    }
+    assert "KmsMasterKeyId" not in built.resources[logical_id(events)].get("Properties", {})
+    statements = policy_statements(built, events)
+    (publish,) = [s for s in statements if s["Effect"] == "Allow"]
+    assert publish["Principal"] == {"Service": "elasticache.amazonaws.com"}
+    assert publish["Action"] == "sns:Publish"
+    assert publish["Condition"] == {"StringEquals": {"aws:SourceOwner": "111111111111"}}
+    assert any(s["Effect"] == "Deny" and "aws:SecureTransport" in str(s) for s in statements)
+    memcached = built.resources[logical_id(built.memcached.resource)]["Properties"]
+    assert memcached["NotificationTopicArn"] == {"Ref": logical_id(built.memcached_alarms.events_topic)}
+
+
+def test_an_encrypted_events_topic_is_refused(built: Built) -> None:
+    encrypted = sns.Topic(built.stack, "Encrypted", master_key=kms.Key(built.stack, "EncryptedKey"))
+    with pytest.raises(ElastiCacheValidationError) as raised:
+        CacheAlarms(built.stack, "EncryptedEvents", cache=built.no_replica, events_topic=encrypted)
+    (issue,) = raised.value.issues
+    assert (issue.code, issue.path, issue.prop) == ("EC273", "Alarmed/Lonely", "event topic")
+    assert "without server-side encryption" in issue.allowed
 
 
 def test_a_sharded_group_covers_the_nodes_the_scaler_can_add(built: Built) -> None:
@@ -112,6 +188,58 @@ def test_no_replica_no_replication_alarms_and_events_off(built: Built) -> None:
     }
     assert "Seconds the furthest replica trails its primary" not in lonely
     assert "NotificationTopicArn" not in built.resources[logical_id(built.no_replica.resource)]["Properties"]
+
+
+def test_serverless_alarms_watch_throttling_and_the_usage_limits(built: Built) -> None:
+    alarms = built.alarms(built.serverless_alarms)
+    assert set(alarms) == {"Throttled", "AuthenticationFailures", "EcpuPerSecond", "DataStorage"}
+    dimensions = [{"Name": "clusterId", "Value": {"Ref": logical_id(built.serverless.resource)}}]
+    throttled = alarms["Throttled"]
+    assert (throttled["MetricName"], throttled["Statistic"], throttled["Threshold"]) == ("ThrottledCmds", "Sum", 0)
+    assert throttled["Dimensions"] == dimensions
+    ecpu = alarms["EcpuPerSecond"]
+    assert ecpu["Threshold"] == 45_000, "90 % of 50,000 ECPUs per second"
+    expression, series = sorted(ecpu["Metrics"], key=lambda m: "Expression" not in m)
+    assert expression["Expression"] == "ecpu / PERIOD(ecpu)"
+    assert series["MetricStat"]["Metric"]["MetricName"] == "ElastiCacheProcessingUnits"
+    assert (series["MetricStat"]["Stat"], series["MetricStat"]["Period"]) == ("Sum", 60)
+    storage = alarms["DataStorage"]
+    assert (storage["MetricName"], storage["Threshold"]) == ("BytesUsedForCache", 0.9 * 20 * 10**9)
+
+
+def test_serverless_events_reach_the_alarm_topic_through_eventbridge(built: Built) -> None:
+    (rule,) = [
+        r["Properties"]
+        for r in built.resources.values()
+        if r["Type"] == "AWS::Events::Rule" and str(r["Properties"].get("Description")).endswith("Alarmed/Serverless")
+    ]
+    assert rule["EventPattern"]["source"] == ["aws.elasticache"]
+    assert "SourceArn" in rule["EventPattern"]["detail"]
+    assert rule["Targets"][0]["Arn"] == {"Ref": logical_id(built.serverless_alarms.topic)}
+    assert built.serverless_alarms.events_topic is built.serverless_alarms.topic
+
+
+def test_unbounded_serverless_memcached_has_no_capacity_or_auth_alarms(built: Built) -> None:
+    assert set(built.alarms(built.unbounded_alarms)) == {"Throttled"}
+
+
+def test_memcached_alarms_query_every_node_whatever_their_number(built: Built) -> None:
+    alarms = built.alarms(built.memcached_alarms)
+    assert set(alarms) == {"Cpu", "Swap", "Evictions", "Connections"}
+    (query,) = alarms["Cpu"]["Metrics"]
+    assert query["Expression"] == (
+        'SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/ElastiCache", CacheClusterId, CacheNodeId) '
+        "WHERE CacheClusterId = 'fragments'"
+    )
+    assert alarms["Cpu"]["Threshold"] == 80
+    assert alarms["Evictions"]["Metrics"][0]["Expression"].startswith("SELECT SUM(Evictions)")
+
+
+def test_combined_metrics_name_their_series(built: Built) -> None:
+    """MAX(METRICS()) would take every other metric on the same graph or in the same alarm too."""
+    assert isinstance(built.graph, cloudwatch.MathExpression)
+    assert built.graph.expression == "MAX([m0, m1])"
+    assert set(built.graph.using_metrics) == {"m0", "m1"}
 
 
 def test_a_dashboard_shows_every_alarm(built: Built) -> None:
@@ -138,6 +266,15 @@ CASES = [
         lambda s: {"thresholds": AlarmThresholds(evictions=-1)},
     ),
     Case("EC100", "alarms", "cache", "a cache of this library", "orders", lambda s: {"cache": any_value("orders")}),
+    Case(
+        "EC102",
+        "alarms",
+        "events_topic",
+        "given only with event_notifications=True",
+        "arn:aws:sns:us-east-1:111111111111:team",
+        lambda s: {"event_notifications": False, "events_topic": s.topic},
+        exact=False,
+    ),
     Case(
         "EC100",
         "alarms",

@@ -316,7 +316,8 @@ def test_cluster_metrics_cover_every_node(
 ) -> None:
     """Memcached publishes per node: one series per (CacheClusterId, CacheNodeId), combined."""
     metric = getattr(built.tuned, method)()
-    assert metric.to_metric_config().math_expression.expression == f"{aggregate}(METRICS())"
+    math = metric.to_metric_config().math_expression
+    assert math.expression == f"{aggregate}([{', '.join(sorted(math.using_metrics))}])"
     series = _series(built, metric)
     assert {(name, stat) for _, name, stat, _ in series} == {(metric_name, statistic)}
     # The id as ElastiCache stores it, lower case.

@@ -481,7 +481,7 @@ def test_group_metrics_cover_every_node(
     metric = getattr(built.failover_only, method)()
     math = metric.to_metric_config().math_expression
     assert math is not None
-    assert math.expression == f"{aggregate}(METRICS())"
+    assert math.expression == f"{aggregate}([{', '.join(sorted(math.using_metrics))}])"
     members = []
     for series in math.using_metrics.values():
         stat = series.to_metric_config().metric_stat

@@ -33,14 +33,21 @@ def built() -> Built:
     return Built()
 
 
-def test_only_the_cluster_and_its_network_family(built: Built) -> None:
+def test_only_the_cluster_its_network_family_and_alarms(built: Built) -> None:
     assert sorted(r["Type"] for r in built.resources.values() if r["Type"] != "AWS::CDK::Metadata") == [
+        *["AWS::CloudWatch::Alarm"] * 4,
+        "AWS::CloudWatch::Dashboard",
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupEgress",
         "AWS::EC2::SecurityGroupIngress",
         "AWS::ElastiCache::CacheCluster",
         "AWS::ElastiCache::ParameterGroup",
         "AWS::ElastiCache::SubnetGroup",
+        "AWS::KMS::Key",
+        "AWS::SNS::Topic",
+        "AWS::SNS::Topic",
+        "AWS::SNS::TopicPolicy",
+        "AWS::SNS::TopicPolicy",
     ]
 
 
@@ -59,6 +66,7 @@ def test_two_nodes_across_zones_with_tls(built: Built) -> None:
         "CacheSubnetGroupName": {"Ref": logical_id(cache.subnet_group.resource)},
         "VpcSecurityGroupIds": [{"Fn::GetAtt": [logical_id(cache.security_groups[0]), "GroupId"]}],
         "CacheParameterGroupName": {"Ref": logical_id(cache.parameter_group)},  # type: ignore[arg-type]
+        "NotificationTopicArn": {"Ref": logical_id(built.stack.alarms.events_topic)},
     }
     # Explicit, as cfn-lint I3011 asks; nothing to snapshot.
     assert (cluster["DeletionPolicy"], cluster["UpdateReplacePolicy"]) == ("Delete", "Delete")
@@ -90,7 +98,7 @@ def test_parameter_group_family_memcached_1_6(built: Built) -> None:
     assert group["Properties"]["CacheParameterGroupFamily"] == "memcached1.6"
 
 
-def test_the_port_acknowledgment_carries_its_reason(built: Built) -> None:
+def test_acknowledgments_carry_their_reasons(built: Built) -> None:
     acknowledged = {
         rule: reason
         for construct in built.stack.node.find_all()
@@ -98,7 +106,13 @@ def test_the_port_acknowledgment_carries_its_reason(built: Built) -> None:
         if entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         for rule, reason in entry.data.items()
     }
-    assert list(acknowledged) == ["AwsSolutions::AwsSolutions-AEC5"]
+    assert sorted(acknowledged) == [
+        "AwsSolutions::AwsSolutions-AEC5",
+        "AwsSolutions::AwsSolutions-SNS2",  # the events topic: ElastiCache cannot publish to an encrypted one
+        "HIPAA.Security::HIPAA.Security-SNSEncryptedKMS",
+        "NIST.800.53.R5::NIST.800.53.R5-SNSEncryptedKMS",
+        "PCI.DSS.321::PCI.DSS.321-SNSEncryptedKMS",
+    ]
     assert len(acknowledged["AwsSolutions::AwsSolutions-AEC5"].split()) >= 30
 
 

@@ -37,15 +37,21 @@ def built() -> Built:
     return Built()
 
 
-def test_the_stack_has_the_cache_and_its_family_only(built: Built) -> None:
+def test_the_stack_has_the_cache_its_family_and_alarms_only(built: Built) -> None:
     assert sorted(r["Type"] for r in built.resources.values()) == [
+        *["AWS::CloudWatch::Alarm"] * 4,
+        "AWS::CloudWatch::Dashboard",
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupEgress",
         "AWS::EC2::SecurityGroupIngress",
         "AWS::ElastiCache::ServerlessCache",
         "AWS::ElastiCache::User",
         "AWS::ElastiCache::UserGroup",
+        "AWS::Events::Rule",
         "AWS::KMS::Key",
+        "AWS::KMS::Key",
+        "AWS::SNS::Topic",
+        "AWS::SNS::TopicPolicy",
         "AWS::SecretsManager::Secret",
     ]
     assert built.network in built.stack.dependencies
