@@ -23,7 +23,7 @@ class SchemaError(Exception):
 
 def _schemas() -> Any:
     try:
-        import cfnlint  # type: ignore[import-untyped]  # noqa: PLC0415 - only the guard and tests need it
+        import cfnlint  # type: ignore[import-untyped]  # only the guard and tests need it
     except ImportError as error:  # pragma: no cover - cfn-lint comes with elasticache-cdk-kit[verify]
         raise SchemaError("cfn-lint is not installed: pip install 'elasticache-cdk-kit[verify]'") from error
     return resources.files(cfnlint).joinpath("data", "schemas")

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from postdeploy import cli
+from postdeploy import cli_common
 from postdeploy.aws import Aws
-from tests.postdeploy.fleet import REGION, moto_server
+from tests.postdeploy.fleet import ACCOUNT, REGION, moto_server
 
 
 @pytest.fixture(scope="session")
@@ -18,11 +18,13 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Aws:
-    """The Aws the CLI commands will use, with fake credentials, so tests can stub its clients."""
+    """The Aws the CLI commands will use, with fake credentials, so tests can stub its clients.
+
+    The account is given, as for an assumed role, so no STS call needs stubbing."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    instance = Aws()
-    monkeypatch.setattr(cli, "aws_factory", lambda profile: instance)
+    instance = Aws(account_id=ACCOUNT)
+    monkeypatch.setattr(cli_common, "aws_factory", lambda profile, retries: instance)
     return instance
