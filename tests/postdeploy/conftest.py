@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
 
 import pytest
 
+import app as cdk_app
 from postdeploy import cli_common
 from postdeploy.aws import Aws
+from tests.conftest import new_app
 from tests.postdeploy.fleet import ACCOUNT, REGION, moto_server
 
 
@@ -28,3 +32,19 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Aws:
     instance = Aws(account_id=ACCOUNT)
     monkeypatch.setattr(cli_common, "aws_factory", lambda profile, retries: instance)
     return instance
+
+
+Synthesize = Callable[..., dict[str, dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def synthesize() -> Synthesize:
+    """Templates by stack name, from the app as `cdk synth` builds it with ``context`` (without
+    cdk-nag, which changes no template); each context is synthesized once per session."""
+
+    @cache
+    def templates(**context: Any) -> dict[str, dict[str, Any]]:
+        assembly = cdk_app.build(new_app(nag=False, **context)).synth()
+        return {stack.stack_name: stack.template for stack in assembly.stacks}
+
+    return templates

@@ -10,15 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import aws_cdk as cdk
 import pytest
 from click.testing import CliRunner, Result
 
-import app as cdk_app
 from postdeploy import cli
 from postdeploy.aws import Aws
-from tests.conftest import new_app
 from tests.postdeploy import stubs
+from tests.postdeploy.conftest import Synthesize
 
 REGION = "us-east-1"
 STACK = "ElastiCacheKit-ReplicationGroup"
@@ -26,14 +24,10 @@ KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(tmp_path_factory: pytest.TempPathFactory, synthesize: Synthesize) -> Path:
     """The reference stack as `cdk synth` writes it."""
-    app = cdk_app.build(new_app(nag=False))
-    stack = app.node.find_child(STACK)
-    assert isinstance(stack, cdk.Stack)
-    assembly = app.synth()
     path = tmp_path_factory.mktemp("cdk.out") / f"{STACK}.template.json"
-    path.write_text(json.dumps(assembly.get_stack_by_name(STACK).template))
+    path.write_text(json.dumps(synthesize()[STACK]))
     return path
 
 
