@@ -81,10 +81,14 @@ def reset(endpoint: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
 
 
-def client(service: str, endpoint: str) -> Any:
+def client(service: str, endpoint: str, region: str = REGION) -> Any:
     return boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
     ).client(service, endpoint_url=endpoint)  # type: ignore[call-overload]  # the stubs want a literal name
+
+
+def zones_of(region: str) -> tuple[str, str]:
+    return (f"{region}a", f"{region}b")
 
 
 def cli_env(endpoint: str) -> dict[str, str]:
@@ -119,7 +123,7 @@ class Variant:
 
 
 F = Status.FAIL
-VARIANTS = (
+VARIANTS: tuple[Variant, ...] = (
     Variant("secure"),
     Variant("no-backups", {"SnapshotRetentionLimit": 0}, expected={"backup-retention": F}),
     Variant(
@@ -204,16 +208,19 @@ def public_and_private_subnets(ec2: Any, zones: tuple[str, ...] = ZONES) -> tupl
     return vpc, private, public
 
 
-def populate(endpoint: str, size: int) -> dict[str, Variant]:
-    """The network and a fleet of ``size`` groups on a moto server; returns id -> variant."""
-    build_network(client("ec2", endpoint), client("elasticache", endpoint))
-    return create_fleet(client("elasticache", endpoint), size)
+def populate(endpoint: str, size: int, region: str = REGION) -> dict[str, Variant]:
+    """The network and a fleet of ``size`` groups in ``region`` of a moto server; returns id -> variant.
+
+    moto does not check a replication group's zones against its region, so the variants keep
+    theirs (us-east-1a/b) wherever they are created; only the subnets need the region's zones."""
+    build_network(client("ec2", endpoint, region), client("elasticache", endpoint, region), zones_of(region))
+    return create_fleet(client("elasticache", endpoint, region), size)
 
 
-def build_network(ec2: Any, elasticache: Any) -> None:
+def build_network(ec2: Any, elasticache: Any, zones: tuple[str, ...] = ZONES) -> None:
     """Private and public subnets and three cache subnet groups: private-cache, public-cache and
     one named default (over the public subnets)."""
-    _, private, public = public_and_private_subnets(ec2)
+    _, private, public = public_and_private_subnets(ec2, zones)
     for name, subnets in (("private-cache", private), ("public-cache", public), ("default", public)):
         elasticache.create_cache_subnet_group(
             CacheSubnetGroupName=name, CacheSubnetGroupDescription=name, SubnetIds=subnets
@@ -226,37 +233,45 @@ def create_fleet(elasticache: Any, size: int) -> dict[str, Variant]:
     for index in range(size):
         variant = VARIANTS[index % len(VARIANTS)]
         group_id = f"{variant.name}-{index:04d}"
-        settings: dict[str, Any] = {
-            "ReplicationGroupId": group_id,
-            "ReplicationGroupDescription": f"{variant.name} group",
-            "Engine": "valkey",
-            "EngineVersion": "8.0",
-            "CacheNodeType": "cache.r7g.large",
-            # moto builds members from ReplicasPerNodeGroup only; NumCacheClusters is ignored.
-            "ReplicasPerNodeGroup": 1,
-            "PreferredCacheClusterAZs": list(ZONES),
-            "AutomaticFailoverEnabled": True,
-            "MultiAZEnabled": True,
-            "AtRestEncryptionEnabled": True,
-            "KmsKeyId": KMS_KEY,
-            "TransitEncryptionEnabled": True,
-            "TransitEncryptionMode": "required",
-            "UserGroupIds": ["app-users"],
-            "SnapshotRetentionLimit": 7,
-            "CacheSubnetGroupName": "private-cache",
-            **variant.settings,
-        }
-        settings = {k: v for k, v in settings.items() if v is not None}
-        group = elasticache.create_replication_group(**settings)["ReplicationGroup"]
-        member: dict[str, Any] = {
-            "Engine": "redis",
-            "EngineVersion": settings["EngineVersion"],
-            "CacheNodeType": settings["CacheNodeType"],
-            "CacheSubnetGroupName": settings["CacheSubnetGroupName"],
-            "AutoMinorVersionUpgrade": True,
-            **variant.member,
-        }
-        for cluster_id in group["MemberClusters"]:
-            elasticache.create_cache_cluster(CacheClusterId=cluster_id, ReplicationGroupId=group_id, **member)
+        create_group(elasticache, group_id, variant)
         fleet[group_id] = variant
     return fleet
+
+
+def create_group(elasticache: Any, group_id: str, variant: Variant) -> None:
+    """One replication group of ``variant`` and its member clusters."""
+    settings: dict[str, Any] = {
+        "ReplicationGroupId": group_id,
+        "ReplicationGroupDescription": f"{variant.name} group",
+        "Engine": "valkey",
+        "EngineVersion": "8.0",
+        "CacheNodeType": "cache.r7g.large",
+        # moto builds members from ReplicasPerNodeGroup only; NumCacheClusters is ignored.
+        "ReplicasPerNodeGroup": 1,
+        "PreferredCacheClusterAZs": list(ZONES),
+        "AutomaticFailoverEnabled": True,
+        "MultiAZEnabled": True,
+        "AtRestEncryptionEnabled": True,
+        "KmsKeyId": KMS_KEY,
+        "TransitEncryptionEnabled": True,
+        "TransitEncryptionMode": "required",
+        "UserGroupIds": ["app-users"],
+        "SnapshotRetentionLimit": 7,
+        "CacheSubnetGroupName": "private-cache",
+        **variant.settings,
+    }
+    settings = {k: v for k, v in settings.items() if v is not None}
+    group = elasticache.create_replication_group(**settings)["ReplicationGroup"]
+    member: dict[str, Any] = {
+        "Engine": "redis",
+        "EngineVersion": settings["EngineVersion"],
+        "CacheNodeType": settings["CacheNodeType"],
+        "CacheSubnetGroupName": settings["CacheSubnetGroupName"],
+        "AutoMinorVersionUpgrade": True,
+        **variant.member,
+    }
+    for cluster_id in group["MemberClusters"]:
+        elasticache.create_cache_cluster(CacheClusterId=cluster_id, ReplicationGroupId=group_id, **member)
+
+
+VARIANT = {variant.name: variant for variant in VARIANTS}

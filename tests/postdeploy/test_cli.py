@@ -137,8 +137,11 @@ def test_unknown_profile(tmp_path: Path) -> None:
 
 
 def test_no_connection(tmp_path: Path) -> None:
-    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    env = bare_env(tmp_path, AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_REGION=REGION, **CREDENTIALS)
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once. botocore
+    # retries refused connections too; two attempts keep the test short.
+    env = bare_env(
+        tmp_path, AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_REGION=REGION, AWS_MAX_ATTEMPTS="2", **CREDENTIALS
+    )
     result = run("--all", env=env)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == 'error: cannot reach AWS: Could not connect to the endpoint URL: "http://127.0.0.1:9/"\n'
