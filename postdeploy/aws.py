@@ -198,12 +198,18 @@ class Aws:
     @property
     def account_id(self) -> str:
         """The account these credentials act in (STS GetCallerIdentity, asked once)."""
+        return self.identify(self.default_region or "us-east-1")
+
+    def identify(self, region: str) -> str:
+        """Ask STS in ``region`` once which account this is; without an answer nothing can be checked."""
         with self._identity_lock:
             if self._account_id is None:
-                region = self.default_region or "us-east-1"
-                identity = guarded(
-                    f"STS GetCallerIdentity in {region}", lambda: self.client("sts", region).get_caller_identity()
-                )
+                try:
+                    identity = guarded(
+                        f"STS GetCallerIdentity in {region}", lambda: self.client("sts", region).get_caller_identity()
+                    )
+                except RequestError as error:
+                    raise FatalAwsError(str(error)) from error
                 self._account_id = str(identity["Account"])
             return self._account_id
 

@@ -14,6 +14,7 @@ STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.PASS: 2, Status.SKIP: 3}
 SEVERITY_ORDER = {severity: index for index, severity in enumerate(Severity)}
 DEFAULT_WIDTH = 120
 MIN_MESSAGE_WIDTH = 40
+DETAIL_INDENT = 4
 UNLISTED_CHECKS = frozenset({"inventory", "assume-role"})
 """Results saying an account, region or kind could not be listed: they fail the run on their own."""
 
@@ -66,9 +67,9 @@ def _table_message(result: Result) -> str:
 
 
 def to_table(results: Sequence[Result], width: int = DEFAULT_WIDTH) -> str:
-    """One row per result, no line wider than ``width`` (a URL excepted); FAIL and ERROR rows are
-    followed by what to do and where the definition is. Account and region get columns only when
-    the results span several; otherwise the first line names them."""
+    """One row per result, no line wider than ``width`` (unless a URL or ARN alone is wider); FAIL
+    and ERROR rows are followed by what to do and where the definition is. Account and region get
+    columns only when the results span several; otherwise the first line names them."""
     rows = ordered(results)
     accounts = sorted({r.account for r in rows})
     regions = sorted({r.region for r in rows})
@@ -83,23 +84,29 @@ def to_table(results: Sequence[Result], width: int = DEFAULT_WIDTH) -> str:
     columns += [("RESOURCE", lambda r: r.resource), ("CHECK", lambda r: r.check_id)]
     widths = [max(len(title), *(len(cell(r)) for r in rows)) for title, cell in columns]
     indent = sum(widths) + 2 * len(widths)
-    message_width = max(width - indent, MIN_MESSAGE_WIDTH)
+    # Too little room beside the columns: each message goes under its row instead.
+    inline = width - indent >= MIN_MESSAGE_WIDTH
+    message_indent = indent if inline else DETAIL_INDENT
     lines = []
     if rows and (len(accounts) == 1 or len(regions) == 1):
         lines.append(_scope_line(accounts, regions))
-    lines.append(_cells([title for title, _ in columns], widths) + "MESSAGE")
+    lines.append((_cells([title for title, _ in columns], widths) + ("MESSAGE" if inline else "")).rstrip())
     for result in rows:
         wrapped = textwrap.wrap(
-            _table_message(result), message_width, break_long_words=False, break_on_hyphens=False
+            _table_message(result), width - message_indent, break_long_words=False, break_on_hyphens=False
         ) or [""]
-        lines.append(_cells([cell(result) for _, cell in columns], widths) + wrapped[0])
-        lines += [" " * indent + rest for rest in wrapped[1:]]
+        row = _cells([cell(result) for _, cell in columns], widths)
+        lines += [row + wrapped.pop(0)] if inline else [row.rstrip()]
+        lines += [" " * message_indent + rest for rest in wrapped]
         if result.status in (Status.FAIL, Status.ERROR):
             lines += textwrap.wrap(
-                f"fix: {result.remediation}", width, initial_indent="    ", subsequent_indent="         "
+                f"fix: {result.remediation}",
+                width,
+                initial_indent=" " * DETAIL_INDENT,
+                subsequent_indent=" " * (DETAIL_INDENT + 5),
             )
             if result.reference:
-                lines.append(f"    see: {result.reference}")
+                lines.append(" " * DETAIL_INDENT + f"see: {result.reference}")
     lines += ["", summary_line(results)]
     return "\n".join(lines) + "\n"
 

@@ -62,6 +62,7 @@ def resolve(base: Aws, *, regions: tuple[str, ...], all_regions: bool, role_arns
     errors: list[Result] = []
     sessions: list[Aws] = []
     if not role_arns:
+        base.identify(home)
         sessions.append(base)
     for arn in role_arns:
         try:
