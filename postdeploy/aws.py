@@ -37,9 +37,9 @@ T = TypeVar("T")
 RetryMode = Literal["standard", "adaptive"]
 RETRY_MODES: tuple[str, ...] = get_args(RetryMode)
 DEFAULT_MAX_ATTEMPTS = 10
-"""Standard mode backs off up to 20 s between attempts (1 s base for throttling): ten attempts
-ride out a burst of throttling of about a minute and a half, where botocore's default of three
-gives up after a few seconds."""
+"""Standard mode's back-off doubles from 1 s (throttling) to at most 20 s between attempts: ten
+attempts wait out up to about two minutes of throttling, where botocore's default of three gives
+up within seconds."""
 ROLE_SESSION_NAME = "elasticache-verify"
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 

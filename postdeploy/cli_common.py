@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from postdeploy import drift, drill, templates
+from postdeploy import drift, drill, schemas, templates
 from postdeploy.aws import DEFAULT_MAX_ATTEMPTS, RETRY_MODES, Aws, FatalAwsError, RetryBudget, RetryMode
 from postdeploy.runner import TargetError
 from postdeploy.scope import ScopeError, check_regions
@@ -45,6 +45,7 @@ def fatal_errors() -> Iterator[None]:
         drift.DriftError,
         drill.GroupNotFoundError,
         templates.TemplateError,
+        schemas.SchemasUnavailableError,
     ) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(USAGE_ERROR)

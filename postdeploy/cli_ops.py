@@ -93,7 +93,8 @@ def failover_drill(
         except drill.DrillFailedError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
-    write(_drill_report(plan, results, output_format), output)
+    recovered = sum(1 for r in results if r.outcome == "recovered")
+    write(_drill_report(plan, results, output_format), output, f"{recovered} of {len(results)} shard(s) recovered")
     sys.exit(0 if all(r.outcome == "recovered" for r in results) else 1)
 
 
@@ -203,7 +204,7 @@ def guard_command(
             aws = session(profile, retry_mode, max_attempts)
             region = one_region(aws, regions, "guard")
             before, against = templates.deployed(aws, str(stack), region), f"stack {stack} in {region}"
-    findings = guard.replacements(before, after, frozenset(allowed))
+        findings = guard.replacements(before, after, frozenset(allowed))
     blocking = [f for f in findings if not f.allowed]
     unused = sorted(set(allowed) - {f.logical_id for f in findings})
     summary = f"{len(blocking)} blocking, {len(findings) - len(blocking)} allowed finding(s) against {against}"

@@ -48,8 +48,15 @@ class Authority(StrEnum):
 
     SECURITY_HUB = "Security Hub"
     CONFIG = "AWS Config"
-    CONTROL_TOWER = "Control Tower"
     OURS = "ours"
+    """Control Tower's ElastiCache controls (CT.ELASTICACHE.PR.1-8) are proactive CloudFormation
+    hooks with the intent of Security Hub's and Config's; the checks list them as controls."""
+
+
+INVENTORY_CHECK = "inventory"
+ASSUME_ROLE_CHECK = "assume-role"
+UNLISTED_CHECKS = frozenset({INVENTORY_CHECK, ASSUME_ROLE_CHECK})
+"""Results saying an account, region or kind could not be listed: they fail a run on their own."""
 
 
 @dataclass(frozen=True)

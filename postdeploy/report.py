@@ -8,15 +8,13 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from postdeploy.model import Result, Severity, Status
+from postdeploy.model import UNLISTED_CHECKS, Result, Severity, Status
 
 STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.PASS: 2, Status.SKIP: 3}
 SEVERITY_ORDER = {severity: index for index, severity in enumerate(Severity)}
 DEFAULT_WIDTH = 120
 MIN_MESSAGE_WIDTH = 40
 DETAIL_INDENT = 4
-UNLISTED_CHECKS = frozenset({"inventory", "assume-role"})
-"""Results saying an account, region or kind could not be listed: they fail the run on their own."""
 
 
 def summary(results: Sequence[Result]) -> dict[str, int]:
@@ -29,15 +27,12 @@ def summary_line(results: Sequence[Result]) -> str:
     return ", ".join(f"{count} {status}" for status, count in counts.items()) + f" ({len(results)} results)"
 
 
-def unlisted(results: Sequence[Result]) -> list[Result]:
-    return [r for r in results if r.status is Status.ERROR and r.check_id in UNLISTED_CHECKS]
-
-
 def exit_code(results: Sequence[Result], *, fail_on_error: bool) -> int:
     """1 when a check failed or something could not be listed (or, with ``fail_on_error``, any
     check could not run); 0 otherwise. Nothing that was not looked at passes."""
     statuses = {r.status for r in results}
-    failing = Status.FAIL in statuses or bool(unlisted(results)) or (fail_on_error and Status.ERROR in statuses)
+    unlisted = any(r.status is Status.ERROR and r.check_id in UNLISTED_CHECKS for r in results)
+    failing = Status.FAIL in statuses or unlisted or (fail_on_error and Status.ERROR in statuses)
     return 1 if failing else 0
 
 

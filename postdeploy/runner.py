@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from postdeploy.aws import Aws, RequestError
 from postdeploy.checks import ALL_CHECKS, Check, Context, Settings
 from postdeploy.inventory import CheckError, FetchError, Inventories
-from postdeploy.model import CHECKED_KINDS, CacheResource, ResourceKind, Result, Severity, Status
+from postdeploy.model import CHECKED_KINDS, INVENTORY_CHECK, CacheResource, ResourceKind, Result, Severity, Status
 
 # CloudFormation resource types and the kind each one is checked as.
 STACK_RESOURCE_KINDS = {
@@ -26,7 +26,6 @@ STACK_RESOURCE_KINDS = {
     "AWS::ElastiCache::User": ResourceKind.USER,
     "AWS::ElastiCache::UserGroup": ResourceKind.USER_GROUP,
 }
-INVENTORY_CHECK = "inventory"
 DEFAULT_WORKERS = 8
 READ_ACCESS = "Give the role read access (README: In CI), or raise --max-attempts when throttled."
 

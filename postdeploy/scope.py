@@ -12,10 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from postdeploy.aws import ROLE_ARN, Aws, FatalAwsError, RequestError, guarded, known_regions
-from postdeploy.model import ResourceKind, Result
+from postdeploy.model import ASSUME_ROLE_CHECK, ResourceKind, Result
 from postdeploy.runner import Account, unlisted
-
-ASSUME_ROLE_CHECK = "assume-role"
 
 
 class ScopeError(Exception):

@@ -28,13 +28,6 @@ def config_rule(name: str) -> str:
     return f"https://docs.aws.amazon.com/config/latest/developerguide/{name}.html"
 
 
-def control_tower(number: int) -> str:
-    return (
-        "https://docs.aws.amazon.com/controltower/latest/controlreference/elasticache-rules.html"
-        f"#ct-elasticache-pr-{number}-description"
-    )
-
-
 def guide(page: str) -> str:
     """A page of the ElastiCache user guide, for the checks whose definition is ours."""
     return f"https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/{page}.html"
