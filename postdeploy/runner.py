@@ -188,7 +188,8 @@ def verify(
     units = [(inventories[a.aws.account_id], region) for a in accounts for region in a.regions]
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="verify") as pool:
         listings = list(pool.map(lambda unit: list_region(unit[0], unit[1], targets), units))
-        missing = missing_targets(listings, targets)
+        # With no account entered (every role refused) the ERRORs say so; nothing was looked for.
+        missing = missing_targets(listings, targets) if listings else []
         if missing:
             where = ", ".join(sorted({listing.region for listing in listings}))
             raise TargetError(f"{', '.join(missing)} not found in {where}")
