@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from constructs_lib.facts.engines import Engine
 from postdeploy import report
 from postdeploy.checks import ALL_CHECKS, Settings
 from postdeploy.checks.base import BACKUP_THRESHOLD_RANGE, DEFAULT_BACKUP_THRESHOLD_DAYS, EVICTION_POLICIES
@@ -38,7 +39,7 @@ from postdeploy.progress import Progress
 from postdeploy.runner import DEFAULT_WORKERS, Targets, stack_targets, verify
 from postdeploy.scope import check_regions, read_role_arns, resolve
 
-ENGINE_VERSION = re.compile(r"^(valkey|redis|memcached)=(\d+(\.\d+){0,2})$")
+ENGINE_VERSION = re.compile(rf"^({'|'.join(e.value for e in Engine)})=(\d+(\.\d+){{0,2}})$")
 
 
 class _Cli(click.Group):
