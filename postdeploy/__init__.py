@@ -1,1 +1,1 @@
-"""Post-deploy verification of ElastiCache with boto3: checks, failover drills and drift."""
+"""Post-deploy verification of ElastiCache with boto3: checks, failover drills, drift and a replacement guard."""

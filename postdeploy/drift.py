@@ -7,10 +7,8 @@ parameter values; this compares them directly.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from postdeploy.aws import Aws, RequestError
@@ -39,7 +37,7 @@ class Difference:
 
 
 class DriftError(Exception):
-    """The template or the stack cannot be read."""
+    """The stack or what it deployed cannot be read."""
 
 
 class _Resolver:
@@ -139,12 +137,8 @@ def _serverless(props: Mapping[str, Any], cache: Mapping[str, Any]) -> dict[str,
     return compared
 
 
-def compare(aws: Aws, region: str, stack: str, template_path: Path) -> list[Difference]:
-    """Every difference between ``template_path`` and what stack ``stack`` runs."""
-    try:
-        template = json.loads(template_path.read_text())
-    except (OSError, ValueError) as error:
-        raise DriftError(f"cannot read template {template_path}: {error}") from error
+def compare(aws: Aws, region: str, stack: str, template: Mapping[str, Any]) -> list[Difference]:
+    """Every difference between ``template`` and what stack ``stack`` runs."""
     try:
         summaries = aws.stack_resources(stack, region)
     except RequestError as error:
@@ -179,7 +173,7 @@ def _read_replication_group(
     if group is None:
         return {"resource": ("present", "missing")}
     inventory.cache_clusters()  # a failed listing raises here rather than comparing against nothing
-    return _replication_group(props, group, inventory.replication_group(group).members)
+    return _replication_group(props, group, inventory.members(group))
 
 
 def _read_parameter_group(

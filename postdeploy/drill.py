@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from postdeploy.aws import Aws, RequestError, guarded
 
 SHARDS_PER_DAY = 15
 API_CALLED = "test failover api called for node group"
 FAILOVER_COMPLETED = "failover from primary node"
 RECOVERY_FINISHED = "finished recovery for cache nodes"
+NOT_FOUND = "ReplicationGroupNotFoundFault"
 
 Progress = Callable[[str, float, str], None]
 
@@ -30,15 +33,34 @@ class DrillRefusedError(Exception):
     """The drill would be unsafe or cannot run; nothing was started."""
 
 
+class GroupNotFoundError(Exception):
+    """The replication group does not exist in the region (a usage error, as for ``check``)."""
+
+
 class DrillFailedError(Exception):
     """ElastiCache rejected a TestFailover call."""
 
 
 @dataclass(frozen=True)
 class ShardPlan:
+    """One shard and its nodes. ``primary`` is known in cluster mode disabled only: the API
+    reports ``CurrentRole`` for that mode alone, and TestFailover picks the primary itself."""
+
     shard_id: str
-    primary: str
-    replicas: tuple[str, ...]
+    members: tuple[str, ...]
+    primary: str | None = None
+
+    @property
+    def replicas(self) -> tuple[str, ...]:
+        return tuple(m for m in self.members if m != self.primary) if self.primary else ()
+
+    def describe(self) -> str:
+        if self.primary:
+            return f"{self.shard_id} (primary {self.primary}, replicas {', '.join(self.replicas)})"
+        return f"{self.shard_id} (nodes {', '.join(self.members)}; roles not reported in cluster mode enabled)"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"shard": self.shard_id, "primary": self.primary, "members": list(self.members)}
 
 
 @dataclass(frozen=True)
@@ -48,9 +70,14 @@ class DrillPlan:
     shards: tuple[ShardPlan, ...]
     used_today: int
 
-    @property
-    def remaining_today(self) -> int:
-        return SHARDS_PER_DAY - self.used_today
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "replication_group": self.group_id,
+            "region": self.region,
+            "shards": [shard.as_dict() for shard in self.shards],
+            "test_failovers_used_past_24_hours": self.used_today,
+            "test_failovers_per_24_hours": SHARDS_PER_DAY,
+        }
 
 
 @dataclass
@@ -78,15 +105,37 @@ def _call(what: str, operation: Callable[..., Any], **params: Any) -> Any:
         raise DrillFailedError(str(error)) from error
 
 
+def shard_plan(group_name: str, shard: dict[str, Any], cluster_mode: bool) -> ShardPlan:
+    """A shard's nodes as the API gives them; refuses a shard without a replica.
+
+    Cluster mode disabled: members carry ``CurrentRole``. Cluster mode enabled: the API documents
+    no role per member ("only applicable for ... cluster mode disabled", NodeGroupMember), so a
+    second member is what shows there is a replica."""
+    shard_id = shard["NodeGroupId"]
+    members = tuple(m["CacheClusterId"] for m in shard.get("NodeGroupMembers", []))
+    if len(members) < 2:
+        raise DrillRefusedError(f"{group_name}: shard {shard_id} has no replica to fail over to")
+    if cluster_mode:
+        return ShardPlan(shard_id, members)
+    roles = {m["CacheClusterId"]: m.get("CurrentRole") for m in shard["NodeGroupMembers"]}
+    primary = next((c for c, role in roles.items() if role == "primary"), None)
+    if primary is None or "replica" not in roles.values():
+        raise DrillRefusedError(f"{group_name}: shard {shard_id} reports no primary and replica (CurrentRole)")
+    return ShardPlan(shard_id, members, primary)
+
+
 def plan(aws: Aws, region: str, group_id: str, shard: str | None, all_shards: bool, now: datetime) -> DrillPlan:
     """Check that the drill is safe and allowed; refuse with the reason otherwise."""
     client = aws.client("elasticache", region)
     try:
-        (group,) = _call("DescribeReplicationGroups", client.describe_replication_groups, ReplicationGroupId=group_id)[
-            "ReplicationGroups"
-        ]
-    except DrillFailedError as error:
+        answer = guarded(
+            "DescribeReplicationGroups", lambda: client.describe_replication_groups(ReplicationGroupId=group_id)
+        )
+    except RequestError as error:
+        if isinstance(error.__cause__, ClientError) and error.__cause__.response["Error"]["Code"] == NOT_FOUND:
+            raise GroupNotFoundError(f"replication group {group_id} not found in {region}") from error
         raise DrillRefusedError(str(error)) from error
+    (group,) = answer["ReplicationGroups"]
     name = f"replication group {group_id}"
     if group.get("AutomaticFailover") != "enabled":
         raise DrillRefusedError(f"{name}: AutomaticFailover is {group.get('AutomaticFailover', 'disabled')}")
@@ -101,17 +150,8 @@ def plan(aws: Aws, region: str, group_id: str, shard: str | None, all_shards: bo
         selected = sorted(shards)
     else:
         raise DrillRefusedError(f"{name} has {len(shards)} shards: pass --shard ID or --all-shards")
-    planned = []
-    for shard_id in selected:
-        members = shards[shard_id].get("NodeGroupMembers", [])
-        replicas = tuple(m["CacheClusterId"] for m in members if m.get("CurrentRole") == "replica")
-        if not replicas or len(members) < 2:
-            raise DrillRefusedError(f"{name}: shard {shard_id} has no replica to fail over to")
-        primary = next(
-            (m["CacheClusterId"] for m in members if m.get("CurrentRole", "primary") == "primary"),
-            members[0]["CacheClusterId"],
-        )
-        planned.append(ShardPlan(shard_id, primary, replicas))
+    cluster_mode = bool(group.get("ClusterEnabled"))
+    planned = [shard_plan(name, shards[shard_id], cluster_mode) for shard_id in selected]
     used = sum(
         1
         for event in _events(aws, region, now - timedelta(hours=24))
@@ -164,7 +204,7 @@ def run(
             NodeGroupId=shard.shard_id,
         )
         progress(shard.shard_id, 0.0, "TestFailover accepted")
-        relevant = {drill.group_id, shard.primary, *shard.replicas}
+        relevant = {drill.group_id, *shard.members}
         seen: set[tuple[Any, str, str]] = set()
         origin: datetime | None = None
         while result.recovery_seconds is None and (clock.now() - started).total_seconds() < timeout:

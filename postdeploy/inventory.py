@@ -1,14 +1,18 @@
-"""Everything the checks read, fetched once per region and kind and shared by all checks.
+"""Everything the checks read, fetched once per account, region and kind and shared by all checks.
 
 Each list comes from one paginated describe call; nothing is fetched per resource where a list
-call exists. Parameter values are fetched once per parameter group in use, not per cache.
+call exists. Parameter values are fetched once per parameter group in use, not per cache. A
+failed fetch is remembered too: every check that needs it reports the same ERROR, and no call
+is repeated.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from constructs_lib.facts.scaling import SERVICE_NAMESPACE
 from postdeploy.aws import Aws, RequestError, guarded
 from postdeploy.model import CacheResource, ResourceKind
 
@@ -24,20 +28,24 @@ class FetchError(CheckError):
 
 
 class RegionInventory:
-    """Lazily fetched, cached descriptions of one region's ElastiCache and network resources."""
+    """Lazily fetched, cached descriptions of one account's ElastiCache and network resources in
+    one region. Safe to share between threads: each listing is fetched once, under a lock."""
 
     def __init__(self, aws: Aws, region: str) -> None:
         self.aws = aws
         self.region = region
         self._cache: dict[str, Any] = {}
+        # Re-entrant: listing standalone clusters reads the cluster listing under the same lock.
+        self._lock = threading.RLock()
 
     def _once(self, key: str, what: str, fetch: Callable[[], T]) -> T:
-        if key not in self._cache:
-            try:
-                self._cache[key] = guarded(f"{what} in {self.region} failed", fetch)
-            except RequestError as error:
-                self._cache[key] = FetchError(str(error))
-        value = self._cache[key]
+        with self._lock:
+            if key not in self._cache:
+                try:
+                    self._cache[key] = guarded(f"{what} in {self.region} failed", fetch)
+                except RequestError as error:
+                    self._cache[key] = FetchError(str(error))
+            value = self._cache[key]
         if isinstance(value, FetchError):
             raise value
         return value  # type: ignore[no-any-return]
@@ -82,6 +90,20 @@ class RegionInventory:
             ),
         )
 
+    def users(self) -> dict[str, dict[str, Any]]:
+        return self._once(
+            "users",
+            "DescribeUsers",
+            lambda: {u["UserId"]: u for u in self._elasticache("describe_users", "Users")},
+        )
+
+    def user_groups(self) -> dict[str, dict[str, Any]]:
+        return self._once(
+            "user_groups",
+            "DescribeUserGroups",
+            lambda: {g["UserGroupId"]: g for g in self._elasticache("describe_user_groups", "UserGroups")},
+        )
+
     def subnet_groups(self) -> dict[str, dict[str, Any]]:
         return self._once(
             "subnet_groups",
@@ -110,6 +132,25 @@ class RegionInventory:
                 )
             },
         )
+
+    # --- Application Auto Scaling ------------------------------------------------------------
+
+    def scalable_targets(self) -> dict[str, list[dict[str, Any]]]:
+        """ElastiCache's scalable targets by resource id (``replication-group/<id>``)."""
+
+        def fetch() -> dict[str, list[dict[str, Any]]]:
+            targets: dict[str, list[dict[str, Any]]] = {}
+            for target in self.aws.paginate(
+                "application-autoscaling",
+                self.region,
+                "describe_scalable_targets",
+                "ScalableTargets",
+                ServiceNamespace=SERVICE_NAMESPACE,
+            ):
+                targets.setdefault(target["ResourceId"], []).append(target)
+            return targets
+
+        return self._once("scalable_targets", "Application Auto Scaling DescribeScalableTargets", fetch)
 
     # --- EC2 -----------------------------------------------------------------------------------
 
@@ -153,29 +194,35 @@ class RegionInventory:
 
     def resources(self, kind: ResourceKind) -> list[CacheResource]:
         """All resources of ``kind`` in this region (raises FetchError when they cannot be listed)."""
+        account = self.aws.account_id
         if kind is ResourceKind.REPLICATION_GROUP:
-            return [self.replication_group(data) for data in self.replication_groups().values()]
-        if kind is ResourceKind.CACHE_CLUSTER:
-            grouped = {
-                member for group in self.replication_groups().values() for member in group.get("MemberClusters", [])
-            }
             return [
-                CacheResource(kind, cluster_id, self.region, data)
-                for cluster_id, data in self.cache_clusters().items()
-                if cluster_id not in grouped and not data.get("ReplicationGroupId")
+                CacheResource(account, self.region, kind, group_id, data, self.members(data))
+                for group_id, data in self.replication_groups().items()
             ]
-        if kind is ResourceKind.SERVERLESS_CACHE:
-            return [CacheResource(kind, name, self.region, d) for name, d in self.serverless_caches().items()]
-        return [CacheResource(kind, d["GlobalReplicationGroupId"], self.region, d) for d in self.global_datastores()]
+        listings: dict[ResourceKind, Callable[[], Mapping[str, Mapping[str, Any]]]] = {
+            # Members of replication groups name their group; the rest stand alone. This needs no
+            # group listing, so standalone clusters are checked even when that listing fails.
+            ResourceKind.CACHE_CLUSTER: lambda: {
+                cluster_id: data
+                for cluster_id, data in self.cache_clusters().items()
+                if not data.get("ReplicationGroupId")
+            },
+            ResourceKind.SERVERLESS_CACHE: self.serverless_caches,
+            ResourceKind.GLOBAL_DATASTORE: lambda: {d["GlobalReplicationGroupId"]: d for d in self.global_datastores()},
+            ResourceKind.USER: self.users,
+            ResourceKind.USER_GROUP: self.user_groups,
+        }
+        return [CacheResource(account, self.region, kind, rid, data) for rid, data in listings[kind]().items()]
 
-    def replication_group(self, data: Mapping[str, Any]) -> CacheResource:
-        """A replication group with its member clusters, when they can be listed."""
+    def members(self, group: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+        """A replication group's member clusters; none when they cannot be listed (the checks
+        that need them then report the listing's error)."""
         try:
             clusters = self.cache_clusters()
         except FetchError:
-            clusters = {}
-        members = tuple(clusters[c] for c in data.get("MemberClusters", []) if c in clusters)
-        return CacheResource(ResourceKind.REPLICATION_GROUP, data["ReplicationGroupId"], self.region, data, members)
+            return ()
+        return tuple(clusters[c] for c in group.get("MemberClusters", []) if c in clusters)
 
 
 def _to_internet_gateway(route: Mapping[str, Any]) -> bool:
@@ -183,13 +230,15 @@ def _to_internet_gateway(route: Mapping[str, Any]) -> bool:
 
 
 class Inventories:
-    """One inventory per region, created on first use."""
+    """One account's inventory per region, created on first use (by any thread)."""
 
     def __init__(self, aws: Aws) -> None:
         self.aws = aws
         self._regions: dict[str, RegionInventory] = {}
+        self._lock = threading.Lock()
 
     def __getitem__(self, region: str) -> RegionInventory:
-        if region not in self._regions:
-            self._regions[region] = RegionInventory(self.aws, region)
-        return self._regions[region]
+        with self._lock:
+            if region not in self._regions:
+                self._regions[region] = RegionInventory(self.aws, region)
+            return self._regions[region]

@@ -13,10 +13,18 @@ class ResourceKind(StrEnum):
     CACHE_CLUSTER = "cache-cluster"
     SERVERLESS_CACHE = "serverless-cache"
     GLOBAL_DATASTORE = "global-datastore"
+    USER = "user"
+    USER_GROUP = "user-group"
+    ACCOUNT = "account"
+    """Not an ElastiCache resource: the account itself, in results that say it could not be checked."""
 
     @property
     def label(self) -> str:
         return self.value.replace("-", " ")
+
+
+CHECKED_KINDS = tuple(kind for kind in ResourceKind if kind is not ResourceKind.ACCOUNT)
+"""The kinds ElastiCache lists and the checks look at."""
 
 
 class Status(StrEnum):
@@ -35,17 +43,35 @@ class Severity(StrEnum):
     LOW = "low"
 
 
+class Authority(StrEnum):
+    """Whose definition a check follows."""
+
+    SECURITY_HUB = "Security Hub"
+    CONFIG = "AWS Config"
+    OURS = "ours"
+    """Control Tower's ElastiCache controls (CT.ELASTICACHE.PR.1-8) are proactive CloudFormation
+    hooks with the intent of Security Hub's and Config's; the checks list them as controls."""
+
+
+INVENTORY_CHECK = "inventory"
+ASSUME_ROLE_CHECK = "assume-role"
+UNLISTED_CHECKS = frozenset({INVENTORY_CHECK, ASSUME_ROLE_CHECK})
+"""Results saying an account, region or kind could not be listed: they fail a run on their own."""
+
+
 @dataclass(frozen=True)
 class CacheResource:
-    """One ElastiCache resource as the API describes it.
+    """One ElastiCache resource as the API describes it, named by account, region, kind and id
+    (ids repeat across regions and accounts).
 
     ``members`` holds the cache clusters of a replication group (where its engine version,
     subnet group, security groups and parameter group are reported).
     """
 
+    account: str
+    region: str
     kind: ResourceKind
     id: str
-    region: str
     data: Mapping[str, Any]
     members: tuple[Mapping[str, Any], ...] = field(default=())
 
@@ -54,9 +80,10 @@ class CacheResource:
         return f"{self.kind.label} {self.id}"
 
     @property
-    def engine(self) -> str:
+    def engine(self) -> str | None:
+        """The engine the API names, on the resource or its members; ``None`` when neither does."""
         engine = self.data.get("Engine") or next((m.get("Engine") for m in self.members if m.get("Engine")), None)
-        return str(engine or "redis")
+        return str(engine) if engine else None
 
     @property
     def engine_version(self) -> str | None:
@@ -74,25 +101,35 @@ class CacheResource:
 
 @dataclass(frozen=True)
 class Result:
-    resource_id: str
-    resource_type: ResourceKind
+    account: str
     region: str
+    resource_type: ResourceKind
+    resource_id: str
     check_id: str
     title: str
     severity: Severity
     controls: tuple[str, ...]
     status: Status
     message: str
+    remediation: str
+    reference: str
+
+    @property
+    def resource(self) -> str:
+        return f"{self.resource_type.value}/{self.resource_id}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "resource_id": self.resource_id,
-            "resource_type": self.resource_type.value,
+            "account": self.account,
             "region": self.region,
+            "resource_type": self.resource_type.value,
+            "resource_id": self.resource_id,
             "check_id": self.check_id,
             "title": self.title,
             "severity": self.severity.value,
             "controls": list(self.controls),
             "status": self.status.value,
             "message": self.message,
+            "remediation": self.remediation,
+            "reference": self.reference,
         }

@@ -1,48 +1,30 @@
-"""Every check, each a small unit with a stable id (see ``base.Check``)."""
+"""Every check: importing a check module registers its classes (see ``base.Check``).
+
+``ALL_CHECKS`` lists them as ``elasticache-verify checks`` does: Security Hub's controls in their
+order, then AWS Config's and Control Tower's, then ours, each group by id.
+"""
 
 from __future__ import annotations
 
-from postdeploy.checks.auth import AuthBeforeRedis6, Authentication, ServerlessUserGroup
-from postdeploy.checks.availability import AutomaticFailover, GlobalMembers, MultiAz, ShardReplicasAndZones
-from postdeploy.checks.backups import BackupRetention, ServerlessBackups
-from postdeploy.checks.base import Check, Context, Settings
-from postdeploy.checks.encryption import (
-    CustomerManagedKey,
-    EncryptionAtRest,
-    EncryptionInTransit,
-    GlobalEncryptionConsistent,
-    TlsRequired,
+from postdeploy.checks import (  # noqa: F401  (imported to register their checks)
+    auth,
+    availability,
+    backups,
+    encryption,
+    engine,
+    global_datastore,
+    memcached,
+    network,
+    scaling,
+    users,
 )
-from postdeploy.checks.engine import (
-    AutoMinorVersionUpgrade,
-    EvictionPolicy,
-    ServerlessUsageLimits,
-    SupportedEngineVersion,
-)
-from postdeploy.checks.network import DefaultSubnetGroup, OpenSecurityGroups, PrivateSubnets
+from postdeploy.checks.base import REGISTRY, Check, Context, Settings
+from postdeploy.model import Authority
 
-ALL_CHECKS: tuple[Check, ...] = (
-    BackupRetention(),
-    AutoMinorVersionUpgrade(),
-    AutomaticFailover(),
-    EncryptionAtRest(),
-    EncryptionInTransit(),
-    AuthBeforeRedis6(),
-    DefaultSubnetGroup(),
-    Authentication(),
-    MultiAz(),
-    ShardReplicasAndZones(),
-    CustomerManagedKey(),
-    TlsRequired(),
-    SupportedEngineVersion(),
-    EvictionPolicy(),
-    PrivateSubnets(),
-    OpenSecurityGroups(),
-    ServerlessBackups(),
-    ServerlessUsageLimits(),
-    ServerlessUserGroup(),
-    GlobalMembers(),
-    GlobalEncryptionConsistent(),
+_AUTHORITIES = list(Authority)
+
+ALL_CHECKS: tuple[Check, ...] = tuple(
+    check() for check in sorted(REGISTRY.values(), key=lambda c: (_AUTHORITIES.index(c.follows), c.controls[:1], c.id))
 )
 
 __all__ = ["ALL_CHECKS", "Check", "Context", "Settings"]

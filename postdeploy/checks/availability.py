@@ -1,17 +1,20 @@
-"""Failover readiness."""
+"""Failover readiness of replication groups."""
 
 from __future__ import annotations
 
-from postdeploy.checks.base import Check, Context, Outcome, SettingCheck, failed, passed
-from postdeploy.model import CacheResource, ResourceKind, Severity
+from postdeploy.checks.base import Check, Context, Outcome, SettingCheck, failed, guide, passed, security_hub
+from postdeploy.model import Authority, CacheResource, ResourceKind, Severity
 
 
 class AutomaticFailover(SettingCheck):
     id = "automatic-failover"
     title = "Automatic failover is enabled"
     severity = Severity.MEDIUM
-    controls = ("ElastiCache.3",)
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
+    follows = Authority.SECURITY_HUB
+    controls = ("ElastiCache.3", "elasticache-repl-grp-auto-failover-enabled", "CT.ELASTICACHE.PR.3")
+    reference = security_hub(3)
+    remediation = "Add a replica per shard and set AutomaticFailoverEnabled (ReplicationGroup automatic_failover)."
     setting, wanted, default = "AutomaticFailover", "enabled", "disabled"
 
 
@@ -20,6 +23,8 @@ class MultiAz(SettingCheck):
     title = "Multi-AZ is enabled"
     severity = Severity.MEDIUM
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
+    reference = guide("AutoFailover")
+    remediation = "Set MultiAZEnabled with automatic failover and subnets in two zones (ReplicationGroup multi_az)."
     setting, wanted, default = "MultiAZ", "enabled", "disabled"
 
 
@@ -28,6 +33,8 @@ class ShardReplicasAndZones(Check):
     title = "Every shard has a replica and nodes in at least two availability zones"
     severity = Severity.HIGH
     kinds = frozenset({ResourceKind.REPLICATION_GROUP})
+    reference = guide("AutoFailover")
+    remediation = "Give each shard a replica (replicas >= 1) in a second availability zone."
 
     def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
         problems = []
@@ -46,28 +53,3 @@ class ShardReplicasAndZones(Check):
         if problems:
             return failed(f"{resource.name}: " + "; ".join(problems))
         return passed(f"{resource.name}: {len(shards)} shard(s), each with a replica in another zone")
-
-
-class GlobalMembers(Check):
-    id = "global-datastore-members"
-    title = "Global Datastore is available with a primary and associated members"
-    severity = Severity.HIGH
-    kinds = frozenset({ResourceKind.GLOBAL_DATASTORE})
-
-    def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
-        members = resource.data.get("Members", [])
-        status = resource.data.get("Status")
-        problems = [] if status == "available" else [f"Status is {status}"]
-        if not any(m.get("Role") == "PRIMARY" for m in members):
-            problems.append("no PRIMARY member")
-        if len(members) < 2:
-            problems.append(f"{len(members)} member(s), so no other region holds a copy")
-        problems += [
-            f"member {m['ReplicationGroupId']} ({m['ReplicationGroupRegion']}) is {m.get('Status')}"
-            for m in members
-            if m.get("Status") != "associated"
-        ]
-        if problems:
-            return failed(f"{resource.name}: " + "; ".join(problems))
-        regions = ", ".join(m["ReplicationGroupRegion"] for m in members)
-        return passed(f"{resource.name}: available, {len(members)} associated members in {regions}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from postdeploy.checks.base import Check, Context, Outcome, failed, passed
+from postdeploy.checks.base import Check, Context, Outcome, failed, guide, passed, security_hub
 from postdeploy.inventory import CheckError
-from postdeploy.model import CacheResource, ResourceKind, Severity
+from postdeploy.model import Authority, CacheResource, ResourceKind, Severity
 
 OPEN_RANGES = {"CidrIp": "0.0.0.0/0", "CidrIpv6": "::/0"}
 
@@ -20,8 +20,11 @@ class DefaultSubnetGroup(Check):
     id = "default-subnet-group"
     title = "The cache does not use the default subnet group"
     severity = Severity.HIGH
-    controls = ("ElastiCache.7",)
     kinds = frozenset({ResourceKind.REPLICATION_GROUP, ResourceKind.CACHE_CLUSTER})
+    follows = Authority.SECURITY_HUB
+    controls = ("ElastiCache.7", "elasticache-subnet-group-check", "CT.ELASTICACHE.PR.6")
+    reference = security_hub(7)
+    remediation = "Recreate the cache in a subnet group of your own over private subnets (fixed at creation)."
 
     def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
         names = _subnet_group_names(resource, context)
@@ -35,6 +38,8 @@ class PrivateSubnets(Check):
     title = "All subnets are private (no route to an internet gateway)"
     severity = Severity.HIGH
     kinds = frozenset({ResourceKind.REPLICATION_GROUP, ResourceKind.CACHE_CLUSTER, ResourceKind.SERVERLESS_CACHE})
+    reference = guide("VPCs")
+    remediation = "Use subnets whose route tables have no internet gateway route (ReplicationGroup vpc_subnets)."
 
     def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
         inventory = context.inventory(resource)
@@ -64,6 +69,8 @@ class OpenSecurityGroups(Check):
     title = "No security group admits 0.0.0.0/0 or ::/0"
     severity = Severity.CRITICAL
     kinds = frozenset({ResourceKind.REPLICATION_GROUP, ResourceKind.CACHE_CLUSTER, ResourceKind.SERVERLESS_CACHE})
+    reference = guide("elasticache-vpc-accessing")
+    remediation = "Replace open ingress rules with rules from the application's security group only."
 
     def evaluate(self, resource: CacheResource, context: Context) -> Outcome:
         if resource.kind is ResourceKind.SERVERLESS_CACHE:

@@ -33,9 +33,8 @@ from constructs_lib import (
     UserGroup,
 )
 from constructs_lib.facts.names import SERVERLESS_CACHE_NAME
-from postdeploy import schemas
+from postdeploy import guard, schemas
 from tests.conftest import ROOT, get_att, isolated_vpc, logical_id, new_app, ref
-from tests.stacks.test_updates import replacements
 
 ENV = cdk.Environment(account="111111111111", region="eu-west-1")
 ZONES = {"availability-zones:account=111111111111:region=eu-west-1": ["eu-west-1a", "eu-west-1b", "eu-west-1c"]}
@@ -518,7 +517,8 @@ def cache_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[set[st
         for p in set(before[key]["Properties"]) | set(after[key]["Properties"])
         if before[key]["Properties"].get(p) != after[key]["Properties"].get(p)
     }
-    return changed, replacements(before, after)
+    findings = guard.replacements({"Resources": before}, {"Resources": after})
+    return changed, [(f.logical_id, f.property) for f in findings]
 
 
 @pytest.fixture(scope="module")

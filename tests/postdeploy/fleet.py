@@ -5,7 +5,9 @@ must report for its groups.
 
 moto 5.2 gaps worked around here, in test data only:
 - replication-group members are not listed by DescribeCacheClusters, so each member cluster is
-  also created with CreateCacheCluster(ReplicationGroupId=...), as ElastiCache would list it;
+  also created with CreateCacheCluster(ReplicationGroupId=...), as ElastiCache would list it; moto
+  keeps that ReplicationGroupId only for engine redis, so members are created as redis (the
+  group's own Engine, which the checks read first, stays the variant's);
 - cache clusters come back without SecurityGroups and CacheParameterGroup, and
   DescribeCacheEngineVersions, DescribeCacheParameters, DescribeServerlessCaches and
   DescribeGlobalReplicationGroups are not implemented: the checks that need them report ERROR,
@@ -32,6 +34,8 @@ from postdeploy.checks import ALL_CHECKS
 from postdeploy.model import ResourceKind, Status
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
+"""The account moto acts in for the default credentials."""
 ZONES = ("us-east-1a", "us-east-1b")
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -40,7 +44,7 @@ KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-123456
 # Where moto cannot answer, with the reason the tool must print.
 MOTO_GAPS = {
     "engine-version-supported": (
-        "DescribeCacheEngineVersions in us-east-1 failed: ResponseParserError: Unable to parse response"
+        "DescribeCacheEngineVersions in us-east-1 failed: the endpoint's answer is not an AWS API response"
     ),
     "eviction-policy": "ElastiCache reported no parameter group",
     "security-groups-not-open": "ElastiCache reported no security groups",
@@ -77,10 +81,14 @@ def reset(endpoint: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
 
 
-def client(service: str, endpoint: str) -> Any:
+def client(service: str, endpoint: str, region: str = REGION) -> Any:
     return boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
     ).client(service, endpoint_url=endpoint)  # type: ignore[call-overload]  # the stubs want a literal name
+
+
+def zones_of(region: str) -> tuple[str, str]:
+    return (f"{region}a", f"{region}b")
 
 
 def cli_env(endpoint: str) -> dict[str, str]:
@@ -89,10 +97,13 @@ def cli_env(endpoint: str) -> dict[str, str]:
     return {**env, **CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION}
 
 
-# What a secure replication group gets where every API answers (valkey, so ElastiCache.6 skips).
+# What a secure replication group gets where every API answers: valkey, so ElastiCache.6 skips;
+# no minimum engine version is asked for; cluster mode disabled, so auto scaling does not apply.
 SECURE_GROUP: dict[str, Status] = {
     **{check.id: Status.PASS for check in ALL_CHECKS if ResourceKind.REPLICATION_GROUP in check.kinds},
     "auth-token-before-redis-6": Status.SKIP,
+    "engine-version-minimum": Status.SKIP,
+    "auto-scaling-targets": Status.SKIP,
 }
 # ... and on moto, which cannot answer for three checks.
 GOOD: dict[str, Status] = {**SECURE_GROUP, **dict.fromkeys(MOTO_GAPS, Status.ERROR)}
@@ -112,7 +123,7 @@ class Variant:
 
 
 F = Status.FAIL
-VARIANTS = (
+VARIANTS: tuple[Variant, ...] = (
     Variant("secure"),
     Variant("no-backups", {"SnapshotRetentionLimit": 0}, expected={"backup-retention": F}),
     Variant(
@@ -128,8 +139,13 @@ VARIANTS = (
     Variant("one-zone", {"PreferredCacheClusterAZs": [ZONES[0], ZONES[0]]}, expected={"shard-replicas-zones": F}),
     Variant(
         "plaintext",
-        {"TransitEncryptionEnabled": False, "TransitEncryptionMode": None, "AuthToken": None},
-        expected={"encryption-in-transit": F, "tls-required": F, "authentication": F},
+        {"TransitEncryptionEnabled": False, "TransitEncryptionMode": None, "UserGroupIds": None},
+        expected={"encryption-in-transit": F, "tls-required": F, "authentication": F, "rbac-auth": F},
+    ),
+    Variant(
+        "auth-token",
+        {"UserGroupIds": None, "AuthToken": "a-long-enough-token-1234"},
+        expected={"rbac-auth": F},
     ),
     Variant("tls-preferred", {"TransitEncryptionMode": "preferred"}, expected={"tls-required": F}),
     Variant(
@@ -157,7 +173,7 @@ VARIANTS = (
             "EngineVersion": "5.0.6",
             "TransitEncryptionEnabled": False,
             "TransitEncryptionMode": None,
-            "AuthToken": None,
+            "UserGroupIds": None,
         },
         {"Engine": "redis", "EngineVersion": "5.0.6"},
         expected={
@@ -165,6 +181,7 @@ VARIANTS = (
             "authentication": F,
             "encryption-in-transit": F,
             "tls-required": F,
+            "rbac-auth": Status.SKIP,
         },
     ),
     Variant("no-minor-upgrades", member={"AutoMinorVersionUpgrade": False}, expected={"auto-minor-version-upgrade": F}),
@@ -191,16 +208,19 @@ def public_and_private_subnets(ec2: Any, zones: tuple[str, ...] = ZONES) -> tupl
     return vpc, private, public
 
 
-def populate(endpoint: str, size: int) -> dict[str, Variant]:
-    """The network and a fleet of ``size`` groups on a moto server; returns id -> variant."""
-    build_network(client("ec2", endpoint), client("elasticache", endpoint))
-    return create_fleet(client("elasticache", endpoint), size)
+def populate(endpoint: str, size: int, region: str = REGION) -> dict[str, Variant]:
+    """The network and a fleet of ``size`` groups in ``region`` of a moto server; returns id -> variant.
+
+    moto does not check a replication group's zones against its region, so the variants keep
+    theirs (us-east-1a/b) wherever they are created; only the subnets need the region's zones."""
+    build_network(client("ec2", endpoint, region), client("elasticache", endpoint, region), zones_of(region))
+    return create_fleet(client("elasticache", endpoint, region), size)
 
 
-def build_network(ec2: Any, elasticache: Any) -> None:
+def build_network(ec2: Any, elasticache: Any, zones: tuple[str, ...] = ZONES) -> None:
     """Private and public subnets and three cache subnet groups: private-cache, public-cache and
     one named default (over the public subnets)."""
-    _, private, public = public_and_private_subnets(ec2)
+    _, private, public = public_and_private_subnets(ec2, zones)
     for name, subnets in (("private-cache", private), ("public-cache", public), ("default", public)):
         elasticache.create_cache_subnet_group(
             CacheSubnetGroupName=name, CacheSubnetGroupDescription=name, SubnetIds=subnets
@@ -213,37 +233,45 @@ def create_fleet(elasticache: Any, size: int) -> dict[str, Variant]:
     for index in range(size):
         variant = VARIANTS[index % len(VARIANTS)]
         group_id = f"{variant.name}-{index:04d}"
-        settings: dict[str, Any] = {
-            "ReplicationGroupId": group_id,
-            "ReplicationGroupDescription": f"{variant.name} group",
-            "Engine": "valkey",
-            "EngineVersion": "8.0",
-            "CacheNodeType": "cache.r7g.large",
-            # moto builds members from ReplicasPerNodeGroup only; NumCacheClusters is ignored.
-            "ReplicasPerNodeGroup": 1,
-            "PreferredCacheClusterAZs": list(ZONES),
-            "AutomaticFailoverEnabled": True,
-            "MultiAZEnabled": True,
-            "AtRestEncryptionEnabled": True,
-            "KmsKeyId": KMS_KEY,
-            "TransitEncryptionEnabled": True,
-            "TransitEncryptionMode": "required",
-            "AuthToken": "a-long-enough-token-1234",
-            "SnapshotRetentionLimit": 7,
-            "CacheSubnetGroupName": "private-cache",
-            **variant.settings,
-        }
-        settings = {k: v for k, v in settings.items() if v is not None}
-        group = elasticache.create_replication_group(**settings)["ReplicationGroup"]
-        member: dict[str, Any] = {
-            "Engine": settings["Engine"],
-            "EngineVersion": settings["EngineVersion"],
-            "CacheNodeType": settings["CacheNodeType"],
-            "CacheSubnetGroupName": settings["CacheSubnetGroupName"],
-            "AutoMinorVersionUpgrade": True,
-            **variant.member,
-        }
-        for cluster_id in group["MemberClusters"]:
-            elasticache.create_cache_cluster(CacheClusterId=cluster_id, ReplicationGroupId=group_id, **member)
+        create_group(elasticache, group_id, variant)
         fleet[group_id] = variant
     return fleet
+
+
+def create_group(elasticache: Any, group_id: str, variant: Variant) -> None:
+    """One replication group of ``variant`` and its member clusters."""
+    settings: dict[str, Any] = {
+        "ReplicationGroupId": group_id,
+        "ReplicationGroupDescription": f"{variant.name} group",
+        "Engine": "valkey",
+        "EngineVersion": "8.0",
+        "CacheNodeType": "cache.r7g.large",
+        # moto builds members from ReplicasPerNodeGroup only; NumCacheClusters is ignored.
+        "ReplicasPerNodeGroup": 1,
+        "PreferredCacheClusterAZs": list(ZONES),
+        "AutomaticFailoverEnabled": True,
+        "MultiAZEnabled": True,
+        "AtRestEncryptionEnabled": True,
+        "KmsKeyId": KMS_KEY,
+        "TransitEncryptionEnabled": True,
+        "TransitEncryptionMode": "required",
+        "UserGroupIds": ["app-users"],
+        "SnapshotRetentionLimit": 7,
+        "CacheSubnetGroupName": "private-cache",
+        **variant.settings,
+    }
+    settings = {k: v for k, v in settings.items() if v is not None}
+    group = elasticache.create_replication_group(**settings)["ReplicationGroup"]
+    member: dict[str, Any] = {
+        "Engine": "redis",
+        "EngineVersion": settings["EngineVersion"],
+        "CacheNodeType": settings["CacheNodeType"],
+        "CacheSubnetGroupName": settings["CacheSubnetGroupName"],
+        "AutoMinorVersionUpgrade": True,
+        **variant.member,
+    }
+    for cluster_id in group["MemberClusters"]:
+        elasticache.create_cache_cluster(CacheClusterId=cluster_id, ReplicationGroupId=group_id, **member)
+
+
+VARIANT = {variant.name: variant for variant in VARIANTS}

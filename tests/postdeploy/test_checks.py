@@ -16,11 +16,12 @@ from postdeploy.checks import Context, Settings
 from postdeploy.checks.encryption import CustomerManagedKey
 from postdeploy.inventory import Inventories
 from postdeploy.model import ResourceKind, Status
-from postdeploy.runner import Targets, collect, run_checks
+from postdeploy.runner import Targets, list_region, run_checks
 from tests.postdeploy import stubs
 from tests.postdeploy.fleet import SECURE_GROUP, public_and_private_subnets
 
 REGION, OTHER_REGION = "us-east-1", "eu-west-1"
+MINIMUMS = Settings(minimum_engine_versions={"memcached": "1.6.6", "redis": "7.2"})
 
 
 @dataclass
@@ -83,11 +84,10 @@ def subnet_groups(net: Network) -> dict[str, Any]:
 def results_of(
     aws: Aws, inventories: Inventories, kinds: set[ResourceKind], settings: Settings | None = None
 ) -> dict[tuple[str, str], Any]:
-    targets = Targets(regions=(REGION,), everything=True)
-    resources, errors = collect(inventories, targets)
-    resources = [r for r in resources if r.kind in kinds]
+    listing = list_region(inventories, REGION, Targets(everything=True))
+    resources = [r for r in listing.resources if r.kind in kinds]
     results = run_checks(resources, Context(inventories, settings or Settings()))
-    return {(r.resource_id, r.check_id): r for r in [*errors, *results]}
+    return {(r.resource_id, r.check_id): r for r in [*listing.errors, *results]}
 
 
 def statuses(results: dict[tuple[str, str], Any], resource_id: str) -> dict[str, Status]:
@@ -108,6 +108,8 @@ def node_based(
     stubber.add_response("describe_cache_clusters", {"CacheClusters": clusters})
     stubber.add_response("describe_serverless_caches", {"ServerlessCaches": []})
     stubber.add_response("describe_global_replication_groups", {"GlobalReplicationGroups": []})
+    stubber.add_response("describe_users", {"Users": []})
+    stubber.add_response("describe_user_groups", {"UserGroups": []})
     stubber.add_response("describe_cache_subnet_groups", subnet_groups(net))
     stubber.add_response(
         "describe_cache_engine_versions",
@@ -125,6 +127,8 @@ def warm(inventories: Inventories, params: tuple[str, ...] = ("app-params",)) ->
     inventory.cache_clusters()
     inventory.serverless_caches()
     inventory.global_datastores()
+    inventory.users()
+    inventory.user_groups()
     inventory.subnet_groups()
     inventory.engine_versions()
     for name in params:
@@ -135,8 +139,12 @@ def test_secure_replication_group_passes_everything(network: Network) -> None:
     aws = Aws()
     group = stubs.replication_group("secure", shards=3, replicas=2)
     clusters = stubs.members_of(group, SecurityGroups=[{"SecurityGroupId": network.closed_group, "Status": "active"}])
-    with stubs.stubbed(aws, "elasticache", REGION) as stubber:
+    with (
+        stubs.stubbed(aws, "elasticache", REGION) as stubber,
+        stubs.stubbed(aws, "application-autoscaling", REGION) as scaling,
+    ):
         node_based(network, stubber, [group], clusters)
+        scaling.add_response("describe_scalable_targets", {"ScalableTargets": []}, {"ServiceNamespace": "elasticache"})
         inventories = Inventories(aws)
         warm(inventories)
         results = results_of(aws, inventories, {ResourceKind.REPLICATION_GROUP})
@@ -238,18 +246,16 @@ def test_approved_key_by_id(network: Network) -> None:
         stubber.add_response("describe_cache_clusters", {"CacheClusters": stubs.members_of(group)})
         inventories = Inventories(aws)
         inventories[REGION].replication_groups()
-        resources, _ = collect(
-            inventories, Targets(regions=(REGION,), ids=((ResourceKind.REPLICATION_GROUP, "approved"),))
-        )
+        listing = list_region(inventories, REGION, Targets(ids=((ResourceKind.REPLICATION_GROUP, "approved"),)))
         outcome = CustomerManagedKey().evaluate(
-            resources[0], Context(inventories, Settings(approved_kms_keys=("key-1",)))
+            listing.resources[0], Context(inventories, Settings(approved_kms_keys=("key-1",)))
         )
     assert outcome.status is Status.PASS
 
 
 def test_rbac_counts_as_authentication_and_access_denied_is_an_error(network: Network) -> None:
     aws = Aws()
-    group = stubs.replication_group("rbac", AuthTokenEnabled=False, UserGroupIds=["app-users"])
+    group = stubs.replication_group("rbac")
     with stubs.stubbed(aws, "elasticache", REGION) as stubber:
         stubber.add_response("describe_replication_groups", {"ReplicationGroups": [group]})
         stubber.add_client_error(
@@ -260,6 +266,8 @@ def test_rbac_counts_as_authentication_and_access_denied_is_an_error(network: Ne
         )
         stubber.add_response("describe_serverless_caches", {"ServerlessCaches": []})
         stubber.add_response("describe_global_replication_groups", {"GlobalReplicationGroups": []})
+        stubber.add_response("describe_users", {"Users": []})
+        stubber.add_response("describe_user_groups", {"UserGroups": []})
         inventories = Inventories(aws)
         inventories[REGION].replication_groups()
         results = results_of(aws, inventories, {ResourceKind.REPLICATION_GROUP})
@@ -272,8 +280,8 @@ def test_rbac_counts_as_authentication_and_access_denied_is_an_error(network: Ne
         )
     # Checks that need no member clusters still reach a verdict.
     assert results[("rbac", "multi-az")].status is Status.PASS
-    # Standalone clusters could not be listed either: one inventory error says so.
-    assert results[("*", "inventory")].message == denied
+    # Standalone clusters could not be listed either: one inventory error names the kind.
+    assert results[("*", "inventory")].message == f"cache clusters not listed: {denied}"
 
 
 def test_standalone_clusters(network: Network) -> None:
@@ -282,8 +290,28 @@ def test_standalone_clusters(network: Network) -> None:
         "sessions-mc",
         Engine="memcached",
         EngineVersion="1.6.22",
+        NumCacheNodes=3,
+        PreferredAvailabilityZone="Multiple",
+        TransitEncryptionEnabled=True,
         SnapshotRetentionLimit=0,
         CacheParameterGroup={"CacheParameterGroupName": "default.memcached1.6"},
+        SecurityGroups=[{"SecurityGroupId": network.closed_group}],
+    )
+    one_zone = stubs.cache_cluster(
+        "old-mc",
+        Engine="memcached",
+        EngineVersion="1.6.6",
+        NumCacheNodes=2,
+        PreferredAvailabilityZone="us-east-1a",
+        SnapshotRetentionLimit=0,
+        SecurityGroups=[{"SecurityGroupId": network.closed_group}],
+    )
+    plaintext = stubs.cache_cluster(
+        "single-mc",
+        Engine="memcached",
+        EngineVersion="1.6.12",
+        PreferredAvailabilityZone="us-east-1b",
+        SnapshotRetentionLimit=0,
         SecurityGroups=[{"SecurityGroupId": network.closed_group}],
     )
     legacy = stubs.cache_cluster(
@@ -296,16 +324,20 @@ def test_standalone_clusters(network: Network) -> None:
         SecurityGroups=[{"SecurityGroupId": network.open_group}],
     )
     with stubs.stubbed(aws, "elasticache", REGION) as stubber:
-        node_based(network, stubber, [], [memcached, legacy])
+        node_based(network, stubber, [], [memcached, legacy, one_zone, plaintext], params={})
         inventories = Inventories(aws)
-        warm(inventories)
-        results = results_of(aws, inventories, {ResourceKind.CACHE_CLUSTER})
+        warm(inventories, ())
+        results = results_of(aws, inventories, {ResourceKind.CACHE_CLUSTER}, MINIMUMS)
     assert statuses(results, "sessions-mc") == {
         "backup-retention": Status.SKIP,
-        "auto-minor-version-upgrade": Status.PASS,
+        # Security Hub's ElastiCache.2 covers Valkey and Redis OSS only.
+        "auto-minor-version-upgrade": Status.SKIP,
         "default-subnet-group": Status.PASS,
+        "engine-version-minimum": Status.PASS,
         "engine-version-supported": Status.PASS,
         "eviction-policy": Status.SKIP,
+        "memcached-tls": Status.PASS,
+        "memcached-zones": Status.PASS,
         "private-subnets": Status.PASS,
         "security-groups-not-open": Status.PASS,
     }
@@ -313,10 +345,32 @@ def test_standalone_clusters(network: Network) -> None:
         "backup-retention": Status.FAIL,
         "auto-minor-version-upgrade": Status.FAIL,
         "default-subnet-group": Status.FAIL,
+        "engine-version-minimum": Status.FAIL,
         "engine-version-supported": Status.PASS,
         "eviction-policy": Status.PASS,
+        "memcached-tls": Status.SKIP,
+        "memcached-zones": Status.SKIP,
         "private-subnets": Status.FAIL,
         "security-groups-not-open": Status.FAIL,
+    }
+    messages = {key: r.message for key, r in results.items() if key[1].startswith(("memcached", "engine-version-m"))}
+    assert messages == {
+        ("sessions-mc", "engine-version-minimum"): "cache cluster sessions-mc: memcached 1.6.22 is at least 1.6.6",
+        ("sessions-mc", "memcached-tls"): "cache cluster sessions-mc: TransitEncryptionEnabled is true",
+        ("sessions-mc", "memcached-zones"): "cache cluster sessions-mc: 3 nodes in several zones",
+        ("legacy-redis", "engine-version-minimum"): "cache cluster legacy-redis: redis 7.1.0 is below the minimum 7.2",
+        ("legacy-redis", "memcached-tls"): "cache cluster legacy-redis: runs redis, not Memcached",
+        ("legacy-redis", "memcached-zones"): "cache cluster legacy-redis: runs redis, not Memcached",
+        ("old-mc", "engine-version-minimum"): "cache cluster old-mc: memcached 1.6.6 is at least 1.6.6",
+        ("old-mc", "memcached-tls"): "cache cluster old-mc: Memcached 1.6.6 offers no TLS (it starts with 1.6.12)",
+        ("old-mc", "memcached-zones"): "cache cluster old-mc: all 2 nodes in us-east-1a",
+        ("single-mc", "engine-version-minimum"): "cache cluster single-mc: memcached 1.6.12 is at least 1.6.6",
+        ("single-mc", "memcached-tls"): (
+            "cache cluster single-mc: Memcached 1.6.12 offers TLS but TransitEncryptionEnabled is false"
+        ),
+        ("single-mc", "memcached-zones"): (
+            "cache cluster single-mc: 1 node, so losing zone us-east-1b loses the whole cache"
+        ),
     }
     assert results[("legacy-redis", "backup-retention")].message == (
         "cache cluster legacy-redis: SnapshotRetentionLimit is 0 days, below the 1-day threshold"
@@ -348,9 +402,18 @@ def test_serverless_caches(network: Network) -> None:
         inventories = Inventories(aws)
         resources = inventories[REGION].resources(ResourceKind.SERVERLESS_CACHE)
         results = {(r.resource_id, r.check_id): r for r in run_checks(resources, Context(inventories, Settings()))}
-    assert set(statuses(results, "good").values()) == {Status.PASS}
+    assert statuses(results, "good") == {
+        "customer-managed-key": Status.PASS,
+        "engine-version-minimum": Status.SKIP,
+        "private-subnets": Status.PASS,
+        "security-groups-not-open": Status.PASS,
+        "serverless-backups": Status.PASS,
+        "serverless-usage-limits": Status.PASS,
+        "serverless-user-group": Status.PASS,
+    }
     assert statuses(results, "bad") == {
         "customer-managed-key": Status.FAIL,
+        "engine-version-minimum": Status.SKIP,
         "private-subnets": Status.FAIL,
         "security-groups-not-open": Status.FAIL,
         "serverless-backups": Status.FAIL,
@@ -361,7 +424,10 @@ def test_serverless_caches(network: Network) -> None:
         "serverless cache bad: CacheUsageLimits has no ECPUPerSecond.Maximum, so cost is unbounded"
     )
     assert statuses(results, "mc")["serverless-user-group"] is Status.SKIP
-    assert statuses(results, "mc")["serverless-backups"] is Status.SKIP
+    # Serverless Memcached keeps snapshots as well (DescribeServerlessCaches documents it).
+    assert results[("mc", "serverless-backups")].message == (
+        "serverless cache mc: SnapshotRetentionLimit is 0 days, below the 1-day threshold"
+    )
 
 
 def test_global_datastores_across_regions(network: Network) -> None:

@@ -10,15 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import aws_cdk as cdk
 import pytest
 from click.testing import CliRunner, Result
 
-import app as cdk_app
 from postdeploy import cli
 from postdeploy.aws import Aws
-from tests.conftest import new_app
 from tests.postdeploy import stubs
+from tests.postdeploy.conftest import Synthesize
 
 REGION = "us-east-1"
 STACK = "ElastiCacheKit-ReplicationGroup"
@@ -26,14 +24,10 @@ KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def template(tmp_path_factory: pytest.TempPathFactory, synthesize: Synthesize) -> Path:
     """The reference stack as `cdk synth` writes it."""
-    app = cdk_app.build(new_app(nag=False))
-    stack = app.node.find_child(STACK)
-    assert isinstance(stack, cdk.Stack)
-    assembly = app.synth()
     path = tmp_path_factory.mktemp("cdk.out") / f"{STACK}.template.json"
-    path.write_text(json.dumps(assembly.get_stack_by_name(STACK).template))
+    path.write_text(json.dumps(synthesize()[STACK]))
     return path
 
 
@@ -156,5 +150,63 @@ def test_unreadable_template_is_a_usage_error(aws: Aws, tmp_path: Path) -> None:
     broken = tmp_path / "broken.template.json"
     broken.write_text("{not json")
     result = drift(broken)
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"error: cannot read template {broken}: Expecting property name")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: cannot parse template {broken}: did not find expected ',' or '}}'\n"
+
+
+def test_without_template_compares_with_what_the_stack_deployed(aws: Aws, template: Path) -> None:
+    """No --template: CloudFormation GetTemplate supplies the deployed one (JSON comes back decoded)."""
+    group = as_deployed(SnapshotRetentionLimit=1)
+    with stubs.stubbed(aws, "cloudformation", REGION) as cfn, stubs.stubbed(aws, "elasticache", REGION) as ec:
+        cfn.add_response(
+            "get_template",
+            {"TemplateBody": template.read_text(), "StagesAvailable": ["Original", "Processed"]},
+            {"StackName": STACK, "TemplateStage": "Original"},
+        )
+        deployed(template, cfn, ec, group=group, member=MEMBER, policy="allkeys-lru")
+        result = CliRunner().invoke(cli.main, ["drift", "--stack", STACK, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (difference,) = json.loads(result.stdout)["differences"]
+    assert (difference["setting"], difference["template"], difference["deployed"]) == ("SnapshotRetentionLimit", 15, 1)
+
+
+def test_a_yaml_template_is_read_too(aws: Aws, template: Path, tmp_path: Path) -> None:
+    resources = json.loads(template.read_text())["Resources"]
+    (logical_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::ElastiCache::ReplicationGroup"]
+    yaml_template = tmp_path / "stack.yaml"
+    yaml_template.write_text(
+        f"Resources:\n  {logical_id}:\n    Type: AWS::ElastiCache::ReplicationGroup\n"
+        "    Properties:\n      SnapshotRetentionLimit: 3\n      KmsKeyId: !Ref SomeKey\n"
+    )
+    with stubs.stubbed(aws, "cloudformation", REGION) as cfn, stubs.stubbed(aws, "elasticache", REGION) as ec:
+        cfn.add_response(
+            "list_stack_resources",
+            {
+                "StackResourceSummaries": [
+                    {
+                        "LogicalResourceId": logical_id,
+                        "PhysicalResourceId": "app-redis",
+                        "ResourceType": "AWS::ElastiCache::ReplicationGroup",
+                        "LastUpdatedTimestamp": stubs.CREATED,
+                        "ResourceStatus": "CREATE_COMPLETE",
+                    }
+                ]
+            },
+        )
+        group = as_deployed()
+        ec.add_response("describe_replication_groups", {"ReplicationGroups": [group]})
+        ec.add_response("describe_cache_clusters", {"CacheClusters": stubs.members_of(group, **MEMBER)})
+        result = drift(yaml_template, "--format", "json")
+    assert result.exit_code == 1, result.output
+    found = {d["setting"]: (d["template"], d["deployed"]) for d in json.loads(result.stdout)["differences"]}
+    # !Ref SomeKey names no resource of the stack, so the key cannot be compared; the rest can.
+    assert found["SnapshotRetentionLimit"] == (3, 15)
+    assert "KmsKeyId" not in found
+
+
+def test_drift_acts_in_one_region(aws: Aws, template: Path) -> None:
+    result = drift(template, "--region", "us-east-1", "--region", "eu-west-1")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: drift acts in one region; got --region us-east-1 --region eu-west-1\n",
+    )

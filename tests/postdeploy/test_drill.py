@@ -87,9 +87,11 @@ def test_all_shards_one_at_a_time_with_times(aws: Aws) -> None:
         "0002                21.5s            312.2s  recovered",
     ]
     progress = result.stderr.splitlines()
+    # Cluster mode enabled: the API reports no CurrentRole, so the drill names the nodes, not roles.
     assert progress[0] == (
-        "failing over orders in us-east-1: 0001 (primary orders-0001-001, replicas orders-0001-002), "
-        "0002 (primary orders-0002-001, replicas orders-0002-002); 3 of 15 test failovers used in the past 24 hours"
+        "failing over orders in us-east-1: 0001 (nodes orders-0001-001, orders-0001-002; roles not reported in "
+        "cluster mode enabled), 0002 (nodes orders-0002-001, orders-0002-002; roles not reported in cluster mode "
+        "enabled); 3 of 15 test failovers used in the past 24 hours"
     )
     assert "[0001] +    0.0s  Test Failover API called for node group 0001" in progress
     assert "[0002] +  312.2s  Finished recovery for cache nodes orders-0002-001" in progress
@@ -155,6 +157,12 @@ def test_dry_run_calls_nothing_that_changes_state(aws: Aws) -> None:
             "replication group orders: shard 0001 has no replica to fail over to",
         ),
         (
+            stubs.replication_group("orders", shards=2, replicas=0, AutomaticFailover="enabled"),
+            ["--all-shards"],
+            None,
+            "replication group orders: shard 0001 has no replica to fail over to",
+        ),
+        (
             stubs.replication_group("orders", shards=3),
             [],
             None,
@@ -185,16 +193,42 @@ def test_refusals(aws: Aws, group: dict[str, Any], args: list[str], used: int | 
     assert result.stderr == f"refused: {reason}\n"
 
 
-def test_missing_group_is_refused(aws: Aws) -> None:
+def test_missing_group_is_a_usage_error_as_in_check(aws: Aws) -> None:
     with stubs.stubbed(aws, "elasticache", REGION) as stubber:
         stubber.add_client_error(
             "describe_replication_groups", "ReplicationGroupNotFoundFault", "ReplicationGroup ghost not found.", 404
         )
         result = CliRunner().invoke(cli.main, ["failover-drill", "--replication-group", "ghost"])
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "refused: DescribeReplicationGroups: ReplicationGroupNotFoundFault: ReplicationGroup ghost not found.\n"
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: replication group ghost not found in us-east-1\n"
+
+
+def test_dry_run_as_json_prints_the_plan(aws: Aws) -> None:
+    group = stubs.replication_group("orders")
+    with stubs.stubbed(aws, "elasticache", REGION) as stubber:
+        stubber.add_response("describe_replication_groups", {"ReplicationGroups": [group]})
+        quota(stubber, 2)
+        result = CliRunner().invoke(
+            cli.main, ["failover-drill", "--replication-group", "orders", "--dry-run", "--format", "json"]
+        )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "dry_run": True,
+        "replication_group": "orders",
+        "region": REGION,
+        "shards": [{"shard": "0001", "primary": "orders-001", "members": ["orders-001", "orders-002"]}],
+        "test_failovers_used_past_24_hours": 2,
+        "test_failovers_per_24_hours": 15,
+    }
+
+
+def test_one_region_only(aws: Aws) -> None:
+    result = CliRunner().invoke(
+        cli.main, ["failover-drill", "--replication-group", "orders", "--region", REGION, "--region", "eu-west-1"]
     )
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: failover-drill acts in one region; got --region us-east-1 --region eu-west-1\n"
+    assert aws.calls == {}
 
 
 @pytest.mark.parametrize(
@@ -227,8 +261,8 @@ def test_timeout_stops_before_the_next_shard(aws: Aws) -> None:
         REGION,
         "orders",
         (
-            drill_module.ShardPlan("0001", "orders-0001-001", ("orders-0001-002",)),
-            drill_module.ShardPlan("0002", "orders-0002-001", ("orders-0002-002",)),
+            drill_module.ShardPlan("0001", ("orders-0001-001", "orders-0001-002")),
+            drill_module.ShardPlan("0002", ("orders-0002-001", "orders-0002-002")),
         ),
         0,
     )

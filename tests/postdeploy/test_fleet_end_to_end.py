@@ -15,8 +15,8 @@ import pytest
 from postdeploy.aws import Aws
 from postdeploy.checks import ALL_CHECKS, Settings
 from postdeploy.model import ResourceKind, Status
-from postdeploy.runner import Targets, verify
-from tests.postdeploy.fleet import MOTO_GAPS, REGION, Variant, cli_env, populate, reset
+from postdeploy.runner import Account, Targets, verify
+from tests.postdeploy.fleet import ACCOUNT, MOTO_GAPS, REGION, Variant, cli_env, populate, reset
 
 FLEET_SIZE = 260
 VERIFY = Path(sys.executable).parent / "elasticache-verify"
@@ -73,16 +73,20 @@ def test_results_carry_the_documented_fields(everything: tuple[int, dict[str, An
     checks = {c.id: c for c in ALL_CHECKS}
     for result in report["results"]:
         assert set(result) == {
-            "resource_id",
-            "resource_type",
+            "account",
             "region",
+            "resource_type",
+            "resource_id",
             "check_id",
             "title",
             "severity",
             "controls",
             "status",
             "message",
+            "remediation",
+            "reference",
         }
+        assert result["account"] == ACCOUNT
         if result["check_id"] in checks:
             check = checks[result["check_id"]]
             assert (result["title"], result["severity"], result["controls"]) == (
@@ -90,6 +94,7 @@ def test_results_carry_the_documented_fields(everything: tuple[int, dict[str, An
                 check.severity.value,
                 list(check.controls),
             )
+            assert (result["remediation"], result["reference"]) == (check.remediation, check.reference)
     assert report["results"][0]["controls"] is not None
 
 
@@ -99,8 +104,10 @@ def test_summary_counts_and_exit_code(fleet: Fleet, everything: tuple[int, dict[
     for variant in fleet.groups.values():
         for status in variant.statuses().values():
             expected[status.value] += 1
-    # No standalone clusters exist; serverless and Global Datastore listings are not in moto.
-    expected["ERROR"] += 2
+    # No standalone clusters exist; serverless, Global Datastore and user group listings are not in
+    # moto; moto's built-in default user is in no group, so both user checks skip it.
+    expected["ERROR"] += 3
+    expected["SKIP"] += 2
     assert report["summary"] == expected
     assert code == 1
 
@@ -111,8 +118,14 @@ def test_unlistable_kinds_are_reported_not_hidden(everything: tuple[int, dict[st
     assert {(r["resource_type"], r["status"]) for r in inventory} == {
         ("serverless-cache", "ERROR"),
         ("global-datastore", "ERROR"),
+        ("user-group", "ERROR"),
     }
-    assert all(r["message"].startswith("Describe") and "failed" in r["message"] for r in inventory)
+    unreadable = "failed: the endpoint's answer is not an AWS API response (it could not be parsed)"
+    assert {r["message"] for r in inventory} == {
+        f"serverless caches not listed: DescribeServerlessCaches in {REGION} {unreadable}",
+        f"global datastores not listed: DescribeGlobalReplicationGroups in {REGION} {unreadable}",
+        f"user groups not listed: DescribeUserGroups in {REGION} {unreadable}",
+    }
 
 
 def test_one_secure_group_exits_zero_without_strict_errors(fleet: Fleet) -> None:
@@ -120,8 +133,9 @@ def test_one_secure_group_exits_zero_without_strict_errors(fleet: Fleet) -> None
     result = fleet.verify("--replication-group", secure, "--region", REGION)
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["STATUS", "SEVERITY", "REGION", "CHECK", "CONTROLS", "MESSAGE"]
-    assert lines[-1] == "12 PASS, 0 FAIL, 3 ERROR, 1 SKIP (16 results)"
+    assert lines[0] == f"account {ACCOUNT}, region {REGION}"
+    assert lines[1].split() == ["STATUS", "SEVERITY", "RESOURCE", "CHECK", "MESSAGE"]
+    assert lines[-1] == "13 PASS, 0 FAIL, 3 ERROR, 3 SKIP (19 results)"
     strict = fleet.verify("--replication-group", secure, "--region", REGION, "--fail-on-error")
     assert strict.returncode == 1
 
@@ -130,14 +144,24 @@ def test_junit_to_a_file(fleet: Fleet, tmp_path: Path) -> None:
     broken = next(group for group, variant in fleet.groups.items() if variant.name == "plaintext")
     output = tmp_path / "report.xml"
     result = fleet.verify("--replication-group", broken, "--format", "junit", "--output", str(output))
-    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+    # The report goes to the file; the terminal gets the summary.
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == f"9 PASS, 4 FAIL, 3 ERROR, 3 SKIP (19 results); report written to {output}\n"
     root = ET.parse(output).getroot()
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("16", "3", "3", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("19", "4", "3", "3")
     (suite,) = root
-    assert suite.get("name") == f"{REGION}/replication-group/{broken}"
-    failures = sorted(str(case.get("name")) for case in suite if case.find("failure") is not None)
-    assert failures == ["authentication", "encryption-in-transit", "tls-required"]
+    assert suite.get("name") == f"{ACCOUNT}/{REGION}/replication-group/{broken}"
+    failures = {str(case.get("name")): case.find("failure") for case in suite if case.find("failure") is not None}
+    assert sorted(failures) == ["authentication", "encryption-in-transit", "rbac-auth", "tls-required"]
+    tls = failures["encryption-in-transit"]
+    assert tls is not None
+    assert tls.text == (
+        "severity: medium\n"
+        "controls: ElastiCache.5, elasticache-repl-grp-encrypted-in-transit, CT.ELASTICACHE.PR.5\n"
+        "remediation: Turn on TransitEncryptionEnabled (mode preferred, move clients to TLS, then required).\n"
+        "reference: https://docs.aws.amazon.com/securityhub/latest/userguide/elasticache-controls.html#elasticache-5"
+    )
 
 
 def test_unknown_group_is_a_usage_error(fleet: Fleet) -> None:
@@ -152,10 +176,13 @@ def test_api_calls_grow_only_by_pages(fleet: Fleet, monkeypatch: pytest.MonkeyPa
     for key, value in cli_env(fleet.endpoint).items():
         monkeypatch.setenv(key, value)
     aws = Aws()
-    results = verify(aws, Targets(regions=(REGION,), everything=True), Settings())
-    assert len(results) == FLEET_SIZE * len(GROUP_CHECKS) + 2
+    results = verify([Account(aws, (REGION,))], Targets(everything=True), Settings())
+    assert len(results) == FLEET_SIZE * len(GROUP_CHECKS) + 3 + 2
     clusters = sum(1 + variant.settings.get("ReplicasPerNodeGroup", 1) for variant in fleet.groups.values())
     assert dict(aws.calls) == {
+        "sts:GetCallerIdentity": 1,
+        "elasticache:DescribeUsers": 1,
+        "elasticache:DescribeUserGroups": 1,
         "elasticache:DescribeReplicationGroups": math.ceil(FLEET_SIZE / 100),
         "elasticache:DescribeCacheClusters": math.ceil(clusters / 100),
         "elasticache:DescribeServerlessCaches": 1,

@@ -1,7 +1,7 @@
 """A second synth after a change: what CloudFormation would replace and what it updates in place.
 
-The create-only properties come from the CloudFormation schemas cfn-lint ships
-(``postdeploy.schemas``), not from a list typed here.
+The comparison is the replacement guard's (``postdeploy.guard``, ``elasticache-verify guard``),
+whose create-only properties come from the CloudFormation schemas cfn-lint ships.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 import app as cdk_app
-from postdeploy import schemas
+from postdeploy import guard, schemas
 from tests.conftest import new_app
 
 STACK = "ElastiCacheKit-ReplicationGroup"
@@ -23,28 +23,7 @@ def template(**context: Any) -> dict[str, Any]:
     app = cdk_app.build(new_app(nag=False, **context))
     stack = app.node.find_child(STACK)
     assert isinstance(stack, cdk.Stack)
-    resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
-    return resources
-
-
-STATEFUL = ("AWS::ElastiCache::", "AWS::KMS::Key", "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup")
-
-
-def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str]]:
-    """(logical id, reason) for every stateful resource the update would replace or remove."""
-    found = []
-    for logical_id, old in before.items():
-        if not old["Type"].startswith(STATEFUL):
-            continue
-        new = after.get(logical_id)
-        if new is None:
-            found.append((logical_id, "removed"))
-            continue
-        for prop in sorted(schemas.create_only(old["Type"])):
-            top = prop.split(".")[0]
-            if old.get("Properties", {}).get(top) != new.get("Properties", {}).get(top):
-                found.append((logical_id, prop))
-    return found
+    return dict(Template.from_stack(stack).to_json())
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +42,19 @@ def test_create_only_lists_come_from_the_schemas() -> None:
 @pytest.mark.parametrize("replicas", [2, 5])
 def test_changing_replicas_updates_in_place(one_replica: dict[str, Any], replicas: int) -> None:
     after = template(replicas=replicas)
-    assert replacements(one_replica, after) == []
-    (group_id,) = [k for k, r in after.items() if r["Type"] == "AWS::ElastiCache::ReplicationGroup"]
-    assert after[group_id]["Properties"]["NumCacheClusters"] == replicas + 1
+    assert guard.replacements(one_replica, after) == []
+    assert set(after["Resources"]) == set(one_replica["Resources"]), "no resource is added or removed"
+    resources = after["Resources"]
+    (group_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::ElastiCache::ReplicationGroup"]
+    assert resources[group_id]["Properties"]["NumCacheClusters"] == replicas + 1
 
 
 def test_the_comparison_can_fail(one_replica: dict[str, Any]) -> None:
-    """Renaming the subnet group is a create-only change: the comparison reports it."""
+    """Renaming the subnet group replaces it, and with it the group that names it in a create-only
+    property: the guard reports that, and that the group's fixed id forbids the replacement."""
     after = template(subnetGroupName="other-subnets")
-    (replaced,) = replacements(one_replica, after)
-    assert replaced[1] == "CacheSubnetGroupName"
+    findings = guard.replacements(one_replica, after)
+    assert [(f.action, f.property) for f in findings] == [
+        ("replace", "CacheSubnetGroupName"),
+        ("fail", "ReplicationGroupId"),
+    ]
