@@ -3,6 +3,8 @@ CloudFormation schemas have."""
 
 from __future__ import annotations
 
+import pytest
+
 from constructs_lib.rules import RULES
 from postdeploy import schemas
 from tests.conftest import ROOT
@@ -20,16 +22,17 @@ def rules_table() -> str:
     return "".join(f"| `{rule.code}` | {rule.title} |\n" for rule in RULES.values())
 
 
+def create_only_row(type_name: str) -> str:
+    names = sorted(schemas.create_only(type_name))
+    conditional = sorted(schemas.conditional_create_only(type_name))
+    cell = ", ".join(f"`{name}`" for name in names)
+    if conditional:
+        cell += "; in some cases " + ", ".join(f"`{name}`" for name in conditional)
+    return f"| `{type_name}` | {cell} |\n"
+
+
 def create_only_table() -> str:
-    rows = []
-    for type_name in REPLACEABLE:
-        names = sorted(schemas.create_only(type_name))
-        conditional = sorted(schemas.conditional_create_only(type_name))
-        cell = ", ".join(f"`{name}`" for name in names)
-        if conditional:
-            cell += "; in some cases " + ", ".join(f"`{name}`" for name in conditional)
-        rows.append(f"| `{type_name}` | {cell} |\n")
-    return "".join(rows)
+    return "".join(create_only_row(type_name) for type_name in REPLACEABLE)
 
 
 def readme() -> str:
@@ -42,6 +45,11 @@ def test_rule_codes_table() -> None:
 
 def test_create_only_table() -> None:
     assert create_only_table() in readme()
+
+
+@pytest.mark.parametrize("type_name", ["AWS::ElastiCache::ServerlessCache", "AWS::ElastiCache::CacheCluster"])
+def test_create_only_rows_of_the_other_kinds(type_name: str) -> None:
+    assert create_only_row(type_name) in readme()
 
 
 def replace_table(text: str, header: str, rows: str) -> str:
