@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import abc
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import jsii
 from aws_cdk import ArnFormat, Duration, Resource, Stack, Token
@@ -27,6 +28,9 @@ from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds, Watch, specs_
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import Engine
 from constructs_lib.validation import has_attributes
+
+if TYPE_CHECKING:  # users.py builds on this module
+    from constructs_lib.users import IUser
 
 NAMESPACE = "AWS/ElastiCache"
 C = TypeVar("C", bound=type)
@@ -338,6 +342,56 @@ class CacheBase(Resource):
     def metric_current_connections(self, **props: Any) -> cloudwatch.IMetric:
         """``CurrConnections``: client connections, summed over the nodes."""
         return self.metric("CurrConnections", **{"statistic": "Maximum", "aggregate": "SUM", **props})
+
+
+class ImportedCacheMixin:
+    """What every imported cache kind shares: its accessors return what the import was given.
+
+    Put it first among the bases (``class _Imported(ImportedCacheMixin, SomeCacheBase)``) so that
+    its accessors take the place of ``CacheBase``'s defaults; ``remember`` stores the values.
+    """
+
+    _endpoint: CacheEndpoint | None = None
+    _reader: CacheEndpoint | None = None
+    _connections: ec2.Connections | None = None
+    _secret: secretsmanager.ISecret | None = None
+    _iam_users: Sequence[IUser] = ()
+
+    def remember(
+        self,
+        *,
+        endpoint: CacheEndpoint | None = None,
+        reader: CacheEndpoint | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] | None = None,
+        ports: ec2.Port | None = None,
+        secret: secretsmanager.ISecret | None = None,
+        iam_users: Sequence[IUser] = (),
+    ) -> None:
+        """Keep what the import was given; ``connections`` exists only with security groups and ports."""
+        self._endpoint = endpoint
+        self._reader = reader
+        self._connections = (
+            ec2.Connections(security_groups=list(security_groups), default_port=ports)
+            if security_groups and ports is not None
+            else None
+        )
+        self._secret = secret
+        self._iam_users = list(iam_users)
+
+    def _endpoint_or_none(self) -> CacheEndpoint | None:
+        return self._endpoint
+
+    def _reader_endpoint_or_none(self) -> CacheEndpoint | None:
+        return self._reader
+
+    def _connections_or_none(self) -> ec2.Connections | None:
+        return self._connections
+
+    def _auth_secret_or_none(self) -> secretsmanager.ISecret | None:
+        return self._secret
+
+    def _iam_user_arns(self) -> list[str]:
+        return [user.user_arn for user in self._iam_users]
 
 
 class NodeCacheBase(CacheBase):

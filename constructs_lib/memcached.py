@@ -27,12 +27,19 @@ from constructs import Construct
 from constructs_lib import rules
 from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds, Watch, node_query, specs_from
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_windows
-from constructs_lib.base import NAMESPACE, CacheBase, CacheEndpoint, documented_signature, notification_topic_arn
+from constructs_lib.base import (
+    NAMESPACE,
+    CacheBase,
+    CacheEndpoint,
+    ImportedCacheMixin,
+    documented_signature,
+    notification_topic_arn,
+)
 from constructs_lib.encryption import TransitEncryption
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import TLS_NODE_BASED, Engine, EngineVersion, format_version
 from constructs_lib.facts.limits import DEFAULT_PORTS, MAX_MEMCACHED_NODES, MIN_CROSS_AZ_MEMCACHED_NODES
-from constructs_lib.facts.names import CACHE_CLUSTER_ID, SUBNET_GROUP_NAME
+from constructs_lib.facts.names import AWS_ACCOUNT, AWS_REGION, CACHE_CLUSTER_ID, SUBNET_GROUP_NAME
 from constructs_lib.network import (
     CacheConnections,
     CacheSubnetGroup,
@@ -443,7 +450,7 @@ class MemcachedCluster(MemcachedClusterBase):
         )
 
 
-class _ImportedMemcachedCluster(MemcachedClusterBase):
+class _ImportedMemcachedCluster(ImportedCacheMixin, MemcachedClusterBase):
     def __init__(
         self,
         scope: Construct,
@@ -476,15 +483,14 @@ class _ImportedMemcachedCluster(MemcachedClusterBase):
             "a list of cache node ids of four digits, such as ['0001', '0002']",
             node_ids,
         )
-        issues.text("region", region)
-        issues.text("account", account)
+        issues.name("region", region, AWS_REGION)
+        issues.name("account", account, AWS_ACCOUNT)
         issues.raise_if_any()
         self._id = cluster_id
-        self._endpoint = CacheEndpoint(endpoint_address, port) if endpoint_address else None
-        self._connections = (
-            ec2.Connections(security_groups=list(security_groups), default_port=ec2.Port.tcp(port))
-            if security_groups
-            else None
+        self.remember(
+            endpoint=CacheEndpoint(endpoint_address, port) if endpoint_address else None,
+            security_groups=security_groups,
+            ports=ec2.Port.tcp(port),
         )
         self._node_ids = list(node_ids) if node_ids else None
 
@@ -498,12 +504,6 @@ class _ImportedMemcachedCluster(MemcachedClusterBase):
 
     def _node_ids_or_none(self) -> list[str] | None:
         return self._node_ids
-
-    def _endpoint_or_none(self) -> CacheEndpoint | None:
-        return self._endpoint
-
-    def _connections_or_none(self) -> ec2.Connections | None:
-        return self._connections
 
 
 def _issue(scope: Construct, rule: rules.Rule, prop: str, allowed: str, given: object) -> ElastiCacheValidationError:

@@ -24,7 +24,13 @@ from constructs_lib.alarm_specs import insights_queries
 from constructs_lib.auth import AuthBinding, CacheAuth
 from constructs_lib.autoscaling import ScalingDimension, ScalingMetric, ScalingRequest, add_scaling, check_scaling
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_retention, check_windows
-from constructs_lib.base import CacheEndpoint, NodeCacheBase, documented_signature, notification_topic_arn
+from constructs_lib.base import (
+    CacheEndpoint,
+    ImportedCacheMixin,
+    NodeCacheBase,
+    documented_signature,
+    notification_topic_arn,
+)
 from constructs_lib.encryption import TransitEncryption, check_encryption, new_key, transit_encryption_mode
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import AUTO_MINOR_VERSION_UPGRADE, Engine, EngineVersion
@@ -627,7 +633,7 @@ class ReplicationGroup(NodeCacheBase):
         )
 
 
-class _ImportedReplicationGroup(NodeCacheBase):
+class _ImportedReplicationGroup(ImportedCacheMixin, NodeCacheBase):
     def __init__(
         self,
         scope: Construct,
@@ -670,15 +676,14 @@ class _ImportedReplicationGroup(NodeCacheBase):
         self._id = replication_group_id
         self._engine = engine
         self._port = port
-        self._endpoint = CacheEndpoint(endpoint_address, port) if endpoint_address else None
-        self._reader = CacheEndpoint(reader_endpoint_address, port) if reader_endpoint_address else None
-        self._connections = (
-            ec2.Connections(security_groups=list(security_groups), default_port=ec2.Port.tcp(port))
-            if security_groups
-            else None
+        self.remember(
+            endpoint=CacheEndpoint(endpoint_address, port) if endpoint_address else None,
+            reader=CacheEndpoint(reader_endpoint_address, port) if reader_endpoint_address else None,
+            security_groups=security_groups,
+            ports=ec2.Port.tcp(port),
+            secret=auth_secret,
+            iam_users=iam_users,
         )
-        self._secret = auth_secret
-        self._iam_users = list(iam_users)
         self._members = list(member_cluster_ids or [])
 
     @property
@@ -692,21 +697,6 @@ class _ImportedReplicationGroup(NodeCacheBase):
     @property
     def _arn_resource_type(self) -> str:
         return "replicationgroup"
-
-    def _endpoint_or_none(self) -> CacheEndpoint | None:
-        return self._endpoint
-
-    def _reader_endpoint_or_none(self) -> CacheEndpoint | None:
-        return self._reader
-
-    def _connections_or_none(self) -> ec2.Connections | None:
-        return self._connections
-
-    def _auth_secret_or_none(self) -> secretsmanager.ISecret | None:
-        return self._secret
-
-    def _iam_user_arns(self) -> list[str]:
-        return [user.user_arn for user in self._iam_users]
 
     def _metric_dimension_sets(self) -> list[dict[str, str]]:
         if not self._members:

@@ -28,10 +28,10 @@ from constructs import Construct
 from constructs_lib import rules
 from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds
 from constructs_lib.auth import AuthBinding, CacheAuth
-from constructs_lib.base import CacheBase, CacheEndpoint, documented_signature
+from constructs_lib.base import CacheBase, CacheEndpoint, ImportedCacheMixin, documented_signature
 from constructs_lib.encryption import new_key
 from constructs_lib.facts.engines import Engine
-from constructs_lib.facts.names import SERVERLESS_CACHE_NAME
+from constructs_lib.facts.names import AWS_ACCOUNT, AWS_REGION, SERVERLESS_CACHE_NAME
 from constructs_lib.facts.serverless import PORTS, READER_PORTS, ServerlessEngine
 from constructs_lib.network import CacheConnections, closed_security_group, select_private_subnets
 from constructs_lib.removal import FamilyRemoval
@@ -434,7 +434,7 @@ def _generated_name(scope: Construct) -> str:
     return name
 
 
-class _ImportedServerlessCache(ServerlessCacheBase):
+class _ImportedServerlessCache(ImportedCacheMixin, ServerlessCacheBase):
     def __init__(
         self,
         scope: Construct,
@@ -452,8 +452,8 @@ class _ImportedServerlessCache(ServerlessCacheBase):
     ) -> None:
         issues = Issues(f"{scope.node.path}/{id}" if scope.node.path else id)
         _check_import(issues, name, arn, engine, endpoint_address, security_groups, auth_secret, iam_users)
-        issues.text("region", region)
-        issues.text("account", account)
+        issues.name("region", region, AWS_REGION)
+        issues.name("account", account, AWS_ACCOUNT)
         if arn is not None and (region is not None or account is not None):
             issues.add(
                 rules.EXCLUSIVE,
@@ -469,15 +469,14 @@ class _ImportedServerlessCache(ServerlessCacheBase):
         self._arn = arn
         self._name = name if name is not None else Arn.split(str(arn), ArnFormat.COLON_RESOURCE_NAME).resource_name
         self._engine = engine
-        self._endpoint = CacheEndpoint(endpoint_address, PORTS[engine]) if endpoint_address and engine else None
-        self._reader = _reader(engine, endpoint_address)
-        self._connections = (
-            ec2.Connections(security_groups=list(security_groups), default_port=_ports(engine))
-            if security_groups and engine
-            else None
+        self.remember(
+            endpoint=CacheEndpoint(endpoint_address, PORTS[engine]) if endpoint_address and engine else None,
+            reader=_reader(engine, endpoint_address),
+            security_groups=security_groups,
+            ports=_ports(engine) if engine else None,
+            secret=auth_secret,
+            iam_users=iam_users,
         )
-        self._secret = auth_secret
-        self._iam_users = list(iam_users)
 
     @property
     def cache_id(self) -> str:
@@ -492,21 +491,6 @@ class _ImportedServerlessCache(ServerlessCacheBase):
     @property
     def engine(self) -> Engine | None:
         return self._engine
-
-    def _endpoint_or_none(self) -> CacheEndpoint | None:
-        return self._endpoint
-
-    def _reader_endpoint_or_none(self) -> CacheEndpoint | None:
-        return self._reader
-
-    def _connections_or_none(self) -> ec2.Connections | None:
-        return self._connections
-
-    def _auth_secret_or_none(self) -> secretsmanager.ISecret | None:
-        return self._secret
-
-    def _iam_user_arns(self) -> list[str]:
-        return [user.user_arn for user in self._iam_users]
 
 
 def _check_import(
