@@ -8,28 +8,22 @@ events. No snapshots, users or keys: node-based Memcached has none of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Stack
-from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from constructs_lib import EngineVersion, MemcachedCluster
 from constructs_lib.alarms import CacheAlarms
 from constructs_lib.nag import acknowledge
-from stacks.placement import client_groups, resolve_vpc
+from stacks.placement import CacheStack
 
 
-class MemcachedStack(Stack):
+class MemcachedStack(CacheStack):
     """The reference Memcached cluster in a VPC of any stack, or the user's own VPC.
 
-    :param vpc: where the cluster lives; its private subnets form the subnet group.
-    :param vpc_id: instead of ``vpc``, the id of an existing VPC, looked up at synth (the result is
-        cached in ``cdk.context.json``; the stack needs an explicit account and region).
-    :param client_security_groups: groups whose members may connect on the cluster's port.
-    :param client_security_group_ids: the same, for groups that already exist, by id.
     :param nodes: cache nodes, 1-40; changes in place. Default: 2.
+    :param stack_props: where the cache lives and who may connect (see ``CacheStack``), and
+        ``Stack`` properties.
     """
 
     def __init__(
@@ -37,26 +31,19 @@ class MemcachedStack(Stack):
         scope: Construct,
         id: str,
         *,
-        vpc: ec2.IVpc | None = None,
-        vpc_id: str | None = None,
-        client_security_groups: Sequence[ec2.ISecurityGroup] = (),
-        client_security_group_ids: Sequence[str] = (),
         nodes: int = 2,
         **stack_props: Any,
     ) -> None:
         super().__init__(scope, id, **stack_props)
-        vpc = resolve_vpc(self, vpc, vpc_id)
-        clients = client_groups(self, client_security_groups, client_security_group_ids)
         self.cache = MemcachedCluster(
             self,
             "Cache",
-            vpc=vpc,
+            vpc=self.vpc,
             engine_version=EngineVersion.MEMCACHED_1_6_22,
             node_type="cache.m6g.large",
             nodes=nodes,
         )
-        for client in clients:
-            self.cache.connections.allow_default_port_from(client, "Memcached from the application")
+        self.admit_clients(self.cache, "Memcached from the application")
         self.alarms = CacheAlarms(self, "Alarms", cache=self.cache)
 
         acknowledge(

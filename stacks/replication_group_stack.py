@@ -26,31 +26,26 @@ Terraform in the seed article -> this stack:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Stack, Tags
-from aws_cdk import aws_ec2 as ec2
+from aws_cdk import Tags
 from constructs import Construct
 
 from constructs_lib import EngineVersion, EvictionPolicy, ParameterGroup, ReplicationGroup
 from constructs_lib.alarms import CacheAlarms
 from constructs_lib.nag import acknowledge
 from constructs_lib.network import closed_security_group
-from stacks.placement import client_groups, resolve_vpc
+from stacks.placement import CacheStack
 
 
-class ReplicationGroupStack(Stack):
+class ReplicationGroupStack(CacheStack):
     """The reference replication group in a VPC of any stack, or the user's own VPC.
 
-    :param vpc: where the cache lives; its private subnets form the subnet group.
-    :param vpc_id: instead of ``vpc``, the id of an existing VPC, looked up at synth (the result is
-        cached in ``cdk.context.json``; the stack needs an explicit account and region).
-    :param client_security_groups: groups whose members may connect on the cache port.
-    :param client_security_group_ids: the same, for groups that already exist, by id.
     :param replication_group_id: Default: ``app-redis``.
     :param subnet_group_name: Default: ``app-redis-subnets``.
     :param replicas: replicas besides the primary, 0-5; changes in place. Default: 1.
+    :param stack_props: where the cache lives and who may connect (see ``CacheStack``), and
+        ``Stack`` properties.
     """
 
     def __init__(
@@ -58,20 +53,14 @@ class ReplicationGroupStack(Stack):
         scope: Construct,
         id: str,
         *,
-        vpc: ec2.IVpc | None = None,
-        vpc_id: str | None = None,
-        client_security_groups: Sequence[ec2.ISecurityGroup] = (),
-        client_security_group_ids: Sequence[str] = (),
         replication_group_id: str = "app-redis",
         subnet_group_name: str = "app-redis-subnets",
         replicas: int = 1,
         **stack_props: Any,
     ) -> None:
         super().__init__(scope, id, **stack_props)
-        vpc = resolve_vpc(self, vpc, vpc_id)
-        clients = client_groups(self, client_security_groups, client_security_group_ids)
         engine_version = EngineVersion.REDIS_7_0
-        security_group = closed_security_group(self, "SecurityGroup", vpc=vpc, description="Allow Redis from app")
+        security_group = closed_security_group(self, "SecurityGroup", vpc=self.vpc, description="Allow Redis from app")
         parameter_group = ParameterGroup(
             self,
             "ParameterGroup",
@@ -81,7 +70,7 @@ class ReplicationGroupStack(Stack):
         self.cache = ReplicationGroup(
             self,
             "Cache",
-            vpc=vpc,
+            vpc=self.vpc,
             engine_version=engine_version,
             node_type="cache.r6g.large",
             replicas=replicas,
@@ -93,8 +82,7 @@ class ReplicationGroupStack(Stack):
             parameter_group=parameter_group,
             maintenance_window="sun:03:00-sun:04:00",
         )
-        for client in clients:
-            self.cache.connections.allow_default_port_from(client, "Redis from the application")
+        self.admit_clients(self.cache, "Redis from the application")
         Tags.of(self.cache.resource).add("Name", replication_group_id)
         self.alarms = CacheAlarms(self, "Alarms", cache=self.cache)
 
