@@ -41,7 +41,7 @@ from constructs_lib.network import (
     CacheConnections,
     CacheSubnetGroup,
     check_network_inputs,
-    closed_security_group,
+    security_groups_or_closed,
     select_private_subnets,
 )
 from constructs_lib.removal import FamilyRemoval
@@ -311,16 +311,16 @@ class GlobalDatastoreSecondary(NodeCacheBase):
         )
         description = description or f"Secondary of Global Datastore {datastore.global_datastore_id} in {region}"
         self.subnet_group = CacheSubnetGroup(
-            self, "SubnetGroup", subnets=subnets, description=description, subnet_group_name=subnet_group_name
+            self,
+            "SubnetGroup",
+            subnets=subnets,
+            description=description,
+            subnet_group_name=subnet_group_name,
+            removal_policy=removal.others,
         )
-        self.subnet_group.resource.apply_removal_policy(removal.others)
-        if security_groups is None:
-            group = closed_security_group(
-                self, "SecurityGroup", vpc=vpc, description=f"ElastiCache Global Datastore secondary {self.node.id}"
-            )
-            group.apply_removal_policy(removal.others)
-            security_groups = [group]
-        self.security_groups = list(security_groups)
+        self.security_groups = security_groups_or_closed(
+            self, vpc=vpc, given=security_groups, kind="Global Datastore secondary", removal_policy=removal.others
+        )
         self.encryption_key: kms.IKey | None = encryption_key
         if encryption_key is None and primary.at_rest_encryption:
             key = new_key(self, description)

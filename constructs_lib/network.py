@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from constructs import Construct
@@ -107,6 +107,7 @@ class CacheSubnetGroup(Construct):
         subnets: ec2.SelectedSubnets,
         description: str,
         subnet_group_name: str | None = None,
+        removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.resource = elasticache.CfnSubnetGroup(
@@ -116,6 +117,8 @@ class CacheSubnetGroup(Construct):
             subnet_ids=subnets.subnet_ids,
             cache_subnet_group_name=subnet_group_name,
         )
+        if removal_policy is not None:
+            self.resource.apply_removal_policy(removal_policy)
         self.subnet_group_name: str = self.resource.ref
 
 
@@ -130,6 +133,23 @@ def closed_security_group(scope: Construct, id: str, *, vpc: ec2.IVpc, descripti
         description=safe_security_group_description(description),
         allow_all_outbound=False,
     )
+
+
+def security_groups_or_closed(
+    scope: Construct,
+    *,
+    vpc: ec2.IVpc,
+    given: Sequence[ec2.ISecurityGroup] | None,
+    kind: str,
+    removal_policy: RemovalPolicy,
+) -> list[ec2.ISecurityGroup]:
+    """The security groups given, or one new closed group (``closed_security_group``) described as
+    ``ElastiCache <kind> <construct id>``."""
+    if given is not None:
+        return list(given)
+    group = closed_security_group(scope, "SecurityGroup", vpc=vpc, description=f"ElastiCache {kind} {scope.node.id}")
+    group.apply_removal_policy(removal_policy)
+    return [group]
 
 
 def _stack_of(construct: object) -> Stack | None:

@@ -43,7 +43,7 @@ from constructs_lib.network import (
     CacheConnections,
     CacheSubnetGroup,
     check_network_inputs,
-    closed_security_group,
+    security_groups_or_closed,
     select_private_subnets,
 )
 from constructs_lib.nodes import check_node_type
@@ -267,16 +267,16 @@ class ReplicationGroup(NodeCacheBase):
         description = description or f"{version.label} replication group {self.node.path}"
 
         self.subnet_group = CacheSubnetGroup(
-            self, "SubnetGroup", subnets=subnets, description=description, subnet_group_name=subnet_group_name
+            self,
+            "SubnetGroup",
+            subnets=subnets,
+            description=description,
+            subnet_group_name=subnet_group_name,
+            removal_policy=removal.others,
         )
-        self.subnet_group.resource.apply_removal_policy(removal.others)
-        if security_groups is None:
-            group = closed_security_group(
-                self, "SecurityGroup", vpc=vpc, description=f"ElastiCache replication group {self.node.id}"
-            )
-            group.apply_removal_policy(removal.others)
-            security_groups = [group]
-        self.security_groups = list(security_groups)
+        self.security_groups = security_groups_or_closed(
+            self, vpc=vpc, given=security_groups, kind="replication group", removal_policy=removal.others
+        )
         if parameter_group is None:
             parameter_group = ParameterGroup(
                 self,

@@ -33,7 +33,7 @@ from constructs_lib.encryption import new_key
 from constructs_lib.facts.engines import Engine
 from constructs_lib.facts.names import AWS_ACCOUNT, AWS_REGION, SERVERLESS_CACHE_NAME
 from constructs_lib.facts.serverless import PORTS, READER_PORTS, ServerlessEngine
-from constructs_lib.network import CacheConnections, closed_security_group, select_private_subnets
+from constructs_lib.network import CacheConnections, security_groups_or_closed, select_private_subnets
 from constructs_lib.removal import FamilyRemoval
 from constructs_lib.serverless_settings import (
     UsageLimits,
@@ -281,13 +281,9 @@ class ServerlessCache(ServerlessCacheBase):
         )
         description = description or default_description(engine, self.node.path)
 
-        if security_groups is None:
-            group = closed_security_group(
-                self, "SecurityGroup", vpc=vpc, description=f"ElastiCache serverless cache {self.node.id}"
-            )
-            group.apply_removal_policy(removal.others)
-            security_groups = [group]
-        self.security_groups = list(security_groups)
+        self.security_groups = security_groups_or_closed(
+            self, vpc=vpc, given=security_groups, kind="serverless cache", removal_policy=removal.others
+        )
         self.encryption_key: kms.IKey = encryption_key or new_key(self, description)
         if encryption_key is None:
             self.encryption_key.apply_removal_policy(removal.key)
