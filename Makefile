@@ -15,11 +15,15 @@ export UV_PYTHON_DOWNLOADS := never
 
 install: $(VENV)/.installed node_modules/.installed
 
-# The installer: a new virtual environment, then uv from PyPI with pip, hash-checked.
+# The installer: a new virtual environment, then uv from PyPI into it with pip, hash-checked.
+# The venv gets no pip of its own (ensurepip takes 7 s; uv installs the locked pip later): the
+# interpreter's pip installs uv into it (3 s), or, where that Python has no pip, ensurepip does.
 $(VENV)/.uv: requirements/uv.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required; set PYTHON=python3.x")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
+	$(PYTHON) -m venv --without-pip $(VENV)
+	if $(PYTHON) -m pip --version >/dev/null 2>&1; then pip="$(PYTHON) -m pip --python $(BIN)/python"; \
+	else $(BIN)/python -m ensurepip --default-pip >/dev/null && pip="$(BIN)/python -m pip"; fi && \
+	$$pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
 	touch $@
 
 # Bytecode. uv does not compile what it installs, and where PYTHONDONTWRITEBYTECODE is set (this
