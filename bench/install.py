@@ -115,9 +115,11 @@ def run() -> None:
     print(f"\nFresh clone to first `make synth`, empty caches, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print(f"  clone of {head[:72]}")
     subjects = [pip_path(), uv_path()]
+    loads = [os.getloadavg()[0]]
     for subject in subjects:
         with tempfile.TemporaryDirectory(prefix="bench-install-") as workdir:
             measure(subject, Path(workdir))
+        loads.append(os.getloadavg()[0])
     print(f"  {'step':<36}" + "".join(f"{subject.name:>18}" for subject in subjects))
     for step in STEPS:
         print(f"  {step:<36}" + "".join(f"{subject.seconds[step]:>16.1f} s" for subject in subjects))
@@ -125,3 +127,5 @@ def run() -> None:
     print(f"  {'total: clone to first synth':<36}" + "".join(f"{total:>16.1f} s" for total in totals))
     print(f"  {NEXT + ' (not in the total)':<36}" + "".join(f"{s.seconds[NEXT]:>16.1f} s" for s in subjects))
     print(f"  uv path: {totals[0] / totals[1]:.1f} times as fast, {totals[0] - totals[1]:.0f} s saved")
+    # Other work on the machine stretches both columns: above the number of CPUs, the figures are high.
+    print("  1-minute load average at the start, after pip, after uv: " + ", ".join(f"{load:.1f}" for load in loads))
