@@ -28,16 +28,17 @@ $(VENV)/.uv: requirements/uv.txt
 
 # Bytecode. uv does not compile what it installs, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine's environment, CI's, and so every process the tests start) Python never caches what it
-# compiles: without .pyc files every synth recompiles the ~100 modules it imports (aws-cdk-lib's are
-# megabytes each), 3 s of each 7.7 s `cdk synth`, and the test suite takes 95 s instead of 58 s.
-# Measured on the development machine (2 CPUs), from a fresh .venv, empty uv cache:
-#   uv pip sync                        5 s    first cdk synth 7.7 s, every later one 7.7 s too
-#   uv pip sync --compile-bytecode    27 s    all 7,900 modules; 11 s of it for aws-cdk-lib's 677,
-#                                             of which a synth loads 22
-#   uv pip sync, then `import app`     5+3 s  .pyc for exactly what the app loads; synth 4.6 s
-# So the install writes .pyc for what `import app` loads (PYTHONDONTWRITEBYTECODE unset for that one
-# process only): `make synth` costs the same as without bytecode and every later synth saves 3 s.
-# `make test` adds .venv/.bytecode below. .pyc files are read whatever PYTHONDONTWRITEBYTECODE says.
+# compiles: without .pyc files each synth recompiles the ~100 modules it loads (aws-cdk-lib's are
+# megabytes each), about 3 s of a 7.7 s `cdk synth`, and the test suite takes 95 s instead of 58 s.
+# .pyc files that exist are read whatever PYTHONDONTWRITEBYTECODE says. Measured on the development
+# machine (2 CPUs) at a quiet moment, fresh .venv, empty uv cache:
+#   uv pip sync                          5 s; every cdk synth 7.7 s, every test process recompiles
+#   uv pip sync --compile-bytecode      27 s; all 7,900 modules, half the time on aws-cdk-lib's 677
+#                                       of which a synth loads 22; cdk synth 4.6 s
+#   uv pip sync + `import app` below   5 + 3 s; .pyc for what the app loads; cdk synth 4.6 s
+# So the install writes .pyc for what importing the app loads (PYTHONDONTWRITEBYTECODE unset for that
+# one process): the first `make synth` costs what it would without bytecode, every later synth 3 s
+# less. Under load from other jobs all these figures grow, the differences with them.
 $(VENV)/.installed: $(VENV)/.uv requirements/dev.txt pyproject.toml
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
@@ -46,9 +47,11 @@ $(VENV)/.installed: $(VENV)/.uv requirements/dev.txt pyproject.toml
 	touch $@
 
 # For the test suite (and the benchmarks): .pyc for every installed package but aws-cdk-lib, whose
-# modules the app and the tests use were compiled above. 11 s on 2 CPUs, run beside mypy (which
-# keeps one CPU busy for about 2 minutes on a clean clone); it saves 35 s of the suite (cfn-lint,
-# moto, botocore and pytest are recompiled in every test process otherwise).
+# modules the app loads are done above (the eight more that the pytest process imports, such as
+# aws_cdk.assertions, it compiles once per run). 11 s on 2 CPUs, against 22 s for everything; it
+# saves about 35 s of the suite (cfn-lint, moto, botocore, pytest and aws-cdk-lib's modules are
+# otherwise recompiled in every test process), and `make test` runs it beside mypy, which keeps one
+# CPU busy for 1.5 to 2 minutes on a clean clone, so it adds next to nothing.
 $(VENV)/.bytecode: $(VENV)/.installed
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q -j 0 -x '/aws_cdk/' \
 		"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
