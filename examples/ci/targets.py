@@ -58,9 +58,7 @@ def assembly_stacks(assembly: Path) -> list[Stack]:
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
             if not region:
                 raise SystemExit(f"error: {artifact_id} names no region and AWS_REGION is not set")
-        stacks.append(
-            Stack(properties.get("stackName", artifact_id), region, assembly / properties["templateFile"])
-        )
+        stacks.append(Stack(properties.get("stackName", artifact_id), region, assembly / properties["templateFile"]))
     return stacks
 
 
@@ -79,7 +77,7 @@ def is_deployed(stack: Stack) -> bool:
         if error.response["Error"]["Code"] == "ValidationError" and "does not exist" in str(error):
             return False
         raise
-    return found["StackStatus"] != NOTHING_DEPLOYED
+    return str(found["StackStatus"]) != NOTHING_DEPLOYED
 
 
 def replication_groups(region: str) -> Iterator[str]:
