@@ -21,11 +21,9 @@ OLD = 946684800  # 2000-01-01
 BOOTSTRAP_REGIONS = ("us-east-1", "us-west-2")
 
 
-@pytest.fixture(scope="session")
-def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's files (tracked, and new ones not ignored) copied to a new folder, with this
+def copy_checkout(target: Path) -> Path:
+    """The project's files (tracked, and new ones not ignored) copied into ``target``, with this
     checkout's .venv and node_modules linked in, as `make install` leaves a CI job's checkout."""
-    target = tmp_path_factory.mktemp("checkout")
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         cwd=ROOT,
@@ -43,6 +41,12 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for linked in (".venv", "node_modules"):
         (target / linked).symlink_to(ROOT / linked)
     return target
+
+
+@pytest.fixture(scope="session")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A checkout to read from (make -n, the helper scripts); tests that write use their own."""
+    return copy_checkout(tmp_path_factory.mktemp("checkout"))
 
 
 @pytest.fixture(scope="session")

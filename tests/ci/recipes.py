@@ -41,6 +41,8 @@ class Step:
     name: str
     script: str
     env: dict[str, str] = field(default_factory=dict)
+    condition: str | None = None
+    """GitHub's `if:`; without one, a step runs only while every step before it succeeded."""
 
 
 def github_expression(value: Any) -> str:
@@ -61,7 +63,7 @@ def github_steps(job: str) -> list[Step | dict[str, Any]]:
     for step in definition["steps"]:
         if "run" in step:
             step_env = {**env, **{k: github_expression(v) for k, v in step.get("env", {}).items()}}
-            steps.append(Step(job, step.get("name", step["run"]), step["run"], step_env))
+            steps.append(Step(job, step.get("name", step["run"]), step["run"], step_env, step.get("if")))
         else:
             steps.append(step)
     return steps
