@@ -11,7 +11,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 # uv uses .venv's Python, never one it downloads.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install synth test lint lock bench clean
+.PHONY: install synth diff deploy verify test lint lock bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -62,8 +62,34 @@ node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The CDK commands take the pinned CLI from node_modules (first on PATH, above). STACKS names the
+# stacks to diff or deploy (cdk's names or patterns; empty: every stack of the app), CDK_ARGS any
+# further options of the CLI, e.g. CDK_ARGS="-c region=eu-west-1" or, in CI, deploying the assembly
+# that was synthesized and guarded: make deploy CDK_ARGS="--app cdk.out --require-approval never".
+STACKS ?=
+CDK_ARGS ?=
+
 synth: install
-	cdk synth --quiet
+	cdk synth --quiet $(CDK_ARGS)
+
+diff: install
+	cdk diff $(STACKS) $(CDK_ARGS)
+
+# `cdk deploy` with several stacks and no names refuses to guess: no names means --all here.
+deploy: install
+	cdk deploy $(or $(STACKS),--all) $(CDK_ARGS)
+
+# The checks of one deployed stack: make verify STACK=ElastiCacheKit-ReplicationGroup, with more
+# options of `elasticache-verify check` in VERIFY_ARGS (--region, --format junit --output FILE ...).
+# Without STACK, stop before installing anything.
+ifneq ($(filter verify,$(MAKECMDGOALS)),)
+ifeq ($(strip $(STACK)),)
+$(error make verify needs STACK=<stack name>, e.g. make verify STACK=ElastiCacheKit-ReplicationGroup)
+endif
+endif
+VERIFY_ARGS ?=
+verify: install
+	elasticache-verify check --stack $(STACK) $(VERIFY_ARGS)
 
 # lint and the bytecode step side by side: mypy uses one CPU, compileall the rest.
 test: install
