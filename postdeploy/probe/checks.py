@@ -375,6 +375,8 @@ def replica_lag(target: Target, session: Session, transport: Transport, settings
         return skipped("no reader endpoint (cluster mode enabled, no replica, or none given with --reader-host)")
     if not may_run(target, "set", "get", "del"):
         return skipped("the user may not SET, GET and DEL, which the probe needs")
+    if target.cluster_mode and not may_run(target, "readonly"):
+        return skipped("the user may not run READONLY, which reading from a cluster's replicas needs")
     value = uuid.uuid4().hex
     reader = node_client(target.reader, transport, session.credentials)
     try:

@@ -53,5 +53,6 @@ PROBE_COMMANDS = (
     _command("dbsize", "keyspace read fast"),
     _command("time", "fast"),
     _command("ping", "fast connection"),
+    _command("readonly", "fast connection"),
 )
 BY_NAME = {command.name: command for command in PROBE_COMMANDS}

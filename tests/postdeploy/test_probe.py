@@ -31,8 +31,8 @@ from tests.redis_server import Server, command, redis_server, replicate
 PASSWORD = "app-password-0123456789-abcdefghij"
 """The application user's password: it must appear in no output."""
 APP_ACCESS = "on ~elasticache-verify:* -@all +@read +@write +ping"
-"""What the application user may do; it denies ROLE, INFO, EVAL, PUBLISH, TIME ... ."""
-DENIED_BY_APP_ACCESS = ["role", "lastsave", "info", "eval", "publish", "time"]
+"""What the application user may do; it denies ROLE, INFO, EVAL, PUBLISH, TIME, READONLY ... ."""
+DENIED_BY_APP_ACCESS = ["role", "lastsave", "info", "eval", "publish", "time", "readonly"]
 PROBE_IDS = [
     "probe-tls",
     "probe-no-credentials-refused",
