@@ -66,6 +66,11 @@ class ConnectionOptions:
     key_prefix: str
     socket_timeout: float
 
+    def given(self) -> list[str]:
+        """The options set on the command line, by their names there."""
+        defaults = {"key_prefix": checks.DEFAULT_KEY_PREFIX, "socket_timeout": checks.DEFAULT_TIMEOUT}
+        return [f"--{f.name.replace('_', '-')}" for f in fields(self) if getattr(self, f.name) != defaults.get(f.name)]
+
 
 _OPTIONS = (
     click.option("--host", help="Connect here instead (a tunnel); the certificate must still carry the cache's name."),

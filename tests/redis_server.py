@@ -183,11 +183,14 @@ def redis_server(
         str(directory / "users.acl"),
         "--bind",
         "127.0.0.1",
-        # A replica logs in to its primary as the harness's admin.
+        # A replica logs in to its primary as the harness's admin, and a primary streams its first
+        # sync at once rather than after the default 5 s wait for more replicas.
         "--masteruser",
         "admin",
         "--masterauth",
         admin_password,
+        "--repl-diskless-sync-delay",
+        "0",
     ]
     if cluster:
         arguments += [
