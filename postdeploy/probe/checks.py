@@ -49,7 +49,9 @@ DEFAULT_KEY_PREFIX = "elasticache-verify:probe:"
 DEFAULT_PINGS = 100
 DEFAULT_P99_LIMIT_MS = 10.0
 DEFAULT_REPLICA_LAG_LIMIT_MS = 1000.0
-DEFAULT_TIMEOUT = 5.0
+DEFAULT_TIMEOUT = 2.0
+"""Seconds to connect or wait for a reply: long enough for TLS through a tunnel, short enough that
+a failover drill sees when writes stop."""
 KEY_TTL_MS = 60_000
 """Keys outlive a probe that dies between writing and deleting them by one minute at most."""
 
