@@ -29,6 +29,7 @@ from postdeploy.cli_common import (
 from postdeploy.model import ResourceKind
 from postdeploy.probe import checks
 from postdeploy.probe.target import (
+    DEFAULT_USER,
     Access,
     Described,
     Endpoint,
@@ -171,7 +172,7 @@ def resolve_target(
     if options.access_string is not None:
         access = Access(options.access_string, "given with --access-string")
     elif described is not None and aws is not None:
-        access = user_access(aws, str(region), described, credentials.user if credentials else "default")
+        access = user_access(aws, str(region), described, credentials.user if credentials else DEFAULT_USER)
     else:
         access = Access(None, "ElastiCache was not asked (--host without a cache): pass --access-string")
     return Target(

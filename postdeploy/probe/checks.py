@@ -13,7 +13,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,7 @@ class ProbeSettings:
 
 @dataclass(frozen=True)
 class ProbeCheck:
-    """What ``elasticache-verify checks`` shows of a check, for a probe finding."""
+    """A probe finding's id, title, severity, remediation and reference, as a check declares them."""
 
     id: str
     title: str
@@ -202,7 +202,10 @@ def tls_outcome(tls: Tls) -> Outcome:
 
 def no_credentials(target: Target, transport: Transport) -> tuple[Outcome, bool]:
     """The outcome, and whether the server let an unauthenticated client in."""
-    (reply,) = exchange(target.endpoint, transport, ("PING",))
+    try:
+        (reply,) = exchange(target.endpoint, transport, ("PING",))
+    except OSError as error:
+        return errored(f"PING without credentials failed: {error}"), False
     if reply.startswith(("-NOAUTH", "-NOPERM")):
         return passed(f"PING without credentials is refused ({reply[1:]})"), False
     if reply.startswith("+"):
@@ -216,7 +219,10 @@ def wrong_password(target: Target, transport: Transport) -> Outcome:
     user = credentials.user if credentials else DEFAULT_USER
     guess = secrets.token_urlsafe(24)  # not a secret: a password nobody has
     auth = ("AUTH", user, guess) if credentials and credentials.username else ("AUTH", guess)
-    auth_reply, ping_reply = exchange(target.endpoint, transport, auth, ("PING",))
+    try:
+        auth_reply, ping_reply = exchange(target.endpoint, transport, auth, ("PING",))
+    except OSError as error:
+        return errored(f"AUTH with a wrong password failed: {error}")
     if not auth_reply.startswith("-"):
         return failed(f"AUTH with a wrong password for {user} succeeded")
     if ping_reply.startswith(("-NOAUTH", "-NOPERM")):
@@ -291,20 +297,23 @@ def acl_enforced(target: Target, session: Session, key: str) -> Outcome:
     refused: list[str] = []
     ran: list[str] = []
     unknown: list[str] = []
-    with _connection(session.node) as connection:
-        for command in denied:
-            try:
-                _call(connection, *command.call(key))
-                ran.append(command.name)
-            except NoPermissionError:
-                refused.append(command.name)
-            except ResponseError as error:
-                # ElastiCache disables some commands outright; that proves nothing about the ACL.
-                (unknown if "unknown command" in str(error).lower() else ran).append(command.name)
-            except RedisError as error:
-                return errored(f"{command.name.upper()} failed: {_describe(error)}")
+    try:
+        with _connection(session.node) as connection:
+            for command in denied:
+                try:
+                    _call(connection, *command.call(key))
+                    ran.append(command.name)
+                except NoPermissionError:
+                    refused.append(command.name)
+                except ResponseError as error:
+                    # ElastiCache disables some commands outright; that proves nothing about the ACL.
+                    (unknown if "unknown command" in str(error).lower() else ran).append(command.name)
+    except RedisError as error:
+        return errored(f"sending the commands '{rules}' denies failed: {_describe(error)}")
+    finally:
         if "set" in ran:
-            _call(connection, "DEL", key)
+            with suppress(RedisError):  # the key's TTL removes it otherwise
+                session.node.delete(key)
     if ran:
         return failed(f"{access.source}: '{rules}' denies them, yet the server ran {', '.join(ran)}")
     if not refused:
