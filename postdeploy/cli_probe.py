@@ -185,6 +185,7 @@ def resolve_target(
         cluster_mode=cluster_mode,
         credentials=credentials,
         access=access,
+        transit_encryption=described.transit_encryption if described else None,
     )
 
 

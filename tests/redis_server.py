@@ -145,6 +145,15 @@ def replicate(replica: Server, primary: Server, timeout: float = 10) -> None:
         time.sleep(0.05)
 
 
+def keys_left(*servers: Server) -> int:
+    """Keys on all ``servers`` once every primary among them has its replica caught up (WAIT), so
+    that deletes still on their way to a replica are not counted as left behind."""
+    for server in servers:
+        if server.replication().get("role") == "master" and int(server.replication().get("connected_slaves", 0)):
+            command(server.admin(), "WAIT", "1", "5000")
+    return sum(int(server.admin().dbsize()) for server in servers)
+
+
 def promote(server: Server) -> None:
     """What a failover does to the chosen replica: it stops replicating and takes writes."""
     server.admin().replicaof("NO", "ONE")

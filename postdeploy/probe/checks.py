@@ -192,11 +192,19 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(": ")
 
 
-def tls_outcome(tls: Tls) -> Outcome:
+def tls_outcome(tls: Tls, target: Target) -> Outcome:
+    said = (
+        f" (ElastiCache reports in-transit encryption {target.transit_encryption})" if target.transit_encryption else ""
+    )
+    if tls.state is TlsState.VERIFIED and tls.plaintext_too:
+        return failed(f"{tls.detail}, but the endpoint also answers PING in plaintext{said}")
     if tls.state is TlsState.VERIFIED:
-        return passed(tls.detail)
+        return passed(f"{tls.detail}; plaintext refused")
+    if tls.state is TlsState.PLAINTEXT and target.transit_encryption in ("required", "preferred"):
+        # The cache speaks TLS, so something on the way (a tunnel, a proxy) ends it.
+        return failed(f"TLS off: {tls.detail}{said}, so TLS ends before the cache")
     if tls.state is TlsState.PLAINTEXT:
-        return failed(f"TLS off: {tls.detail}")
+        return failed(f"TLS off: {tls.detail}{said}")
     return failed(tls.detail)
 
 
@@ -416,7 +424,7 @@ def run(target: Target, settings: ProbeSettings) -> list[Result]:
     tls = examine_tls(target.endpoint, settings.ca_file, settings.timeout)
     transport = transport_for(tls, settings.ca_file, settings.timeout)
     key = f"{settings.key_prefix}{uuid.uuid4().hex}"
-    outcomes: dict[ProbeCheck, Outcome] = {TLS: tls_outcome(tls)}
+    outcomes: dict[ProbeCheck, Outcome] = {TLS: tls_outcome(tls, target)}
     outcomes[NO_CREDENTIALS], open_server = no_credentials(target, transport)
     outcomes[WRONG_PASSWORD] = wrong_password(target, transport)
     outcomes[LOGIN], session, why_not = login(target, transport, open_server)

@@ -43,6 +43,8 @@ class TlsState(StrEnum):
 class Tls:
     state: TlsState
     detail: str
+    plaintext_too: bool = False
+    """TLS verified, yet the same port answers a plaintext PING (TransitEncryptionMode preferred)."""
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,11 @@ def examine_tls(endpoint: Endpoint, ca_file: Path | None, timeout: float) -> Tls
         try:
             with _context(ca_file).wrap_socket(sock, server_hostname=endpoint.server_name) as tls:
                 certificate = tls.getpeercert() or {}
-                return Tls(
-                    TlsState.VERIFIED,
+                detail = (
                     f"{tls.version()}, certificate for {endpoint.server_name} verified, valid until "
-                    f"{certificate.get('notAfter', 'an unreported date')}",
+                    f"{certificate.get('notAfter', 'an unreported date')}"
                 )
+            return Tls(TlsState.VERIFIED, detail, plaintext_too=_answers_plaintext(endpoint, timeout))
         except ssl.SSLCertVerificationError as error:
             return Tls(TlsState.UNVERIFIED, f"certificate refused for {endpoint.server_name}: {error.verify_message}")
         except (ssl.SSLError, ConnectionError, TimeoutError) as error:
@@ -97,7 +99,8 @@ def examine_tls(endpoint: Endpoint, ca_file: Path | None, timeout: float) -> Tls
 
 
 def _answers_plaintext(endpoint: Endpoint, timeout: float) -> bool:
-    """A RESP reply to an inline PING: ``+PONG``, or an error such as ``-NOAUTH``."""
+    """A RESP reply to an inline PING: ``+PONG``, or an error such as ``-NOAUTH``. A TLS-only
+    server drops the connection at once: the bytes are no TLS record."""
     with _dial(endpoint, timeout) as sock:
         try:
             sock.sendall(b"PING\r\n")

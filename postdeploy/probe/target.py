@@ -81,8 +81,8 @@ class Described:
     reader: Endpoint | None
     cluster_mode: bool
     user_group_ids: tuple[str, ...]
-    shard_slots: Mapping[str, str] = field(default_factory=dict)
-    """Cluster mode enabled: each shard's slot ranges (``NodeGroups[].Slots``, e.g. ``0-5461``)."""
+    transit_encryption: str
+    """``required``, ``preferred`` (TLS and plaintext on one port) or ``off``."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,8 @@ class Target:
     cluster_mode: bool
     credentials: Credentials | None
     access: Access
+    transit_encryption: str | None = None
+    """What ElastiCache reports (``required``, ``preferred``, ``off``); ``None`` for a bare address."""
 
 
 def _endpoint(answer: Mapping[str, Any] | None) -> Endpoint | None:
@@ -136,6 +138,8 @@ def describe_replication_group(aws: Aws, region: str, group_id: str) -> Describe
         reader = _endpoint(first.get("ReaderEndpoint")) if has_replica else None
     if endpoint is None:
         raise TargetError(f"replication group {group_id} reports no endpoint (status {group.get('Status')})")
+    # Groups made before TransitEncryptionMode existed report no mode: they accept TLS only.
+    mode = group.get("TransitEncryptionMode", "required") if group.get("TransitEncryptionEnabled") else "off"
     return Described(
         ResourceKind.REPLICATION_GROUP,
         group_id,
@@ -143,7 +147,7 @@ def describe_replication_group(aws: Aws, region: str, group_id: str) -> Describe
         reader,
         cluster_mode,
         tuple(group.get("UserGroupIds", [])),
-        {shard["NodeGroupId"]: shard["Slots"] for shard in shards if cluster_mode and shard.get("Slots")},
+        mode,
     )
 
 
@@ -172,6 +176,7 @@ def describe_serverless_cache(aws: Aws, region: str, name: str) -> Described:
         _endpoint(cache.get("ReaderEndpoint")),
         True,
         (user_group,) if user_group else (),
+        "required",  # serverless caches take TLS only
     )
 
 

@@ -5,6 +5,10 @@ connections stay with the server they reached, as a client's open connection to 
 does, unless the test cuts them (the old primary went away). While ``down``, new connections are
 closed at once, as when the name leads to a node that is not there. Bytes pass through untouched,
 so TLS runs end to end between the client and the server.
+
+With ``plaintext_port`` it also stands for an endpoint in TransitEncryptionMode ``preferred``,
+which takes TLS and plaintext on one port: a connection whose first byte opens a TLS handshake
+goes to the upstream, any other to the plaintext server.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+TLS_HANDSHAKE = b"\x16"
+"""The content type of a TLS record that opens a handshake."""
+
 
 class TcpSwitch:
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, plaintext_port: int | None = None) -> None:
         self.upstream_port = upstream_port
+        self.plaintext_port = plaintext_port
         self.down = False
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)  # so that the accepting thread sees the switch closing
@@ -56,7 +64,7 @@ class TcpSwitch:
                 _close(client)
                 continue
             try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5)
+                upstream = socket.create_connection(("127.0.0.1", self._port_for(client)), timeout=5)
             except OSError:
                 _close(client)
                 continue
@@ -65,6 +73,13 @@ class TcpSwitch:
             thread = threading.Thread(target=_pump, args=(client, upstream), daemon=True)
             self._threads.append(thread)
             thread.start()
+
+    def _port_for(self, client: socket.socket) -> int:
+        if self.plaintext_port is None:
+            return self.upstream_port
+        client.settimeout(5)
+        first = client.recv(1, socket.MSG_PEEK)
+        return self.upstream_port if first == TLS_HANDSHAKE else self.plaintext_port
 
     @contextmanager
     def running(self) -> Iterator[TcpSwitch]:

@@ -27,7 +27,7 @@ from postdeploy.aws import Aws
 from tests.postdeploy import stubs
 from tests.postdeploy.fleet import REGION
 from tests.postdeploy.tcp_switch import TcpSwitch
-from tests.redis_server import Server, command, promote, redis_server, replicate
+from tests.redis_server import Server, command, keys_left, promote, redis_server, replicate
 
 PASSWORD = "app-password-0123456789-abcdefghij"
 ACCESS = "on ~elasticache-verify:* -@all +@read +@write +ping"
@@ -47,8 +47,7 @@ class Group:
         return str(self.primary.tls.ca)
 
     def keys_left(self) -> int:
-        time.sleep(0.2)  # replicas apply deletes asynchronously
-        return sum(int(server.admin().dbsize()) for server in (self.primary, self.replica))
+        return keys_left(self.primary, self.replica)
 
 
 @pytest.fixture

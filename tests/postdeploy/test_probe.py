@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,8 @@ from postdeploy.aws import Aws
 from postdeploy.probe.commands import PROBE_COMMANDS
 from tests.conftest import ROOT
 from tests.postdeploy.fleet import REGION, cli_env, client, reset
-from tests.redis_server import Server, command, redis_server, replicate
+from tests.postdeploy.tcp_switch import TcpSwitch
+from tests.redis_server import Server, command, keys_left, redis_server, replicate
 
 PASSWORD = "app-password-0123456789-abcdefghij"
 """The application user's password: it must appear in no output."""
@@ -63,8 +63,7 @@ class Cache:
             server.add_user(name, password, rules)
 
     def keys_left(self) -> int:
-        time.sleep(0.2)  # the replica applies the probe's deletes asynchronously
-        return sum(int(server.admin().dbsize()) for server in (self.primary, self.replica))
+        return keys_left(self.primary, self.replica)
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +201,17 @@ def test_a_plaintext_server_is_reported_as_tls_off_and_gets_no_secret(moto: Aws,
     assert statuses(result)["probe-tls"] == "FAIL"
     assert messages(result)["probe-tls"].endswith(f"TLS off: localhost:{plaintext.port} answers PING in plaintext")
     assert messages(result)["probe-login"].endswith("the secret was not sent: TLS is off")
+
+
+def test_an_endpoint_that_also_answers_in_plaintext_fails_tls(moto: Aws, cache: Cache, plaintext: Server) -> None:
+    """TransitEncryptionMode preferred: TLS and plaintext on one port (a switch that routes by the
+    first byte stands for it). TLS verifies, yet a client could talk in the clear."""
+    with TcpSwitch(cache.primary.port, plaintext_port=plaintext.port).running() as preferred:
+        result = invoke("--host", "localhost", "--port", str(preferred.port), "--ca-file", cache.ca, "--format", "json")
+    assert result.exit_code == 1
+    assert statuses(result)["probe-tls"] == "FAIL"
+    assert messages(result)["probe-tls"].endswith("but the endpoint also answers PING in plaintext")
+    assert "TLSv1.3, certificate for localhost verified" in messages(result)["probe-tls"]
 
 
 @pytest.fixture(scope="module")

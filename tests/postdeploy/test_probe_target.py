@@ -132,6 +132,21 @@ def test_an_access_string_that_cannot_be_found_is_an_error(moto: Aws, server: Se
     assert messages(result)["probe-acl-enforced"] == f"replication group orders: the access string is unknown: {reason}"
 
 
+def test_plaintext_in_front_of_a_tls_cache_means_tls_ends_on_the_way(moto: Aws, tmp_path: Path) -> None:
+    """ElastiCache says the group takes TLS only, yet the address given answers in plaintext:
+    something between the probe and the cache (a tunnel, a proxy) ends TLS."""
+    group = stubs.replication_group("orders", ClusterEnabled=False)
+    with redis_server(tmp_path / "plain") as plain, stubs.stubbed(moto, "elasticache", REGION) as stubber:
+        stubber.add_response("describe_replication_groups", {"ReplicationGroups": [group]})
+        users(stubber, stubs.user("app-id", name="app", access=ACCESS))
+        result = probe("--replication-group", "orders", "--host", "127.0.0.1", "--port", str(plain.port))
+    assert result.exit_code == 1
+    assert messages(result)["probe-tls"] == (
+        f"replication group orders: TLS off: 127.0.0.1:{plain.port} answers PING in plaintext "
+        "(ElastiCache reports in-transit encryption required), so TLS ends before the cache"
+    )
+
+
 def test_a_serverless_cache_is_probed_with_a_cluster_client(moto: Aws, server: Server) -> None:
     """Serverless caches take cluster-mode clients only; their reader endpoint serves READONLY
     connections. Here both endpoints are the loopback node, named as its certificate says."""
@@ -237,6 +252,7 @@ GROUP = Described(
     Endpoint("replica.orders.abc123.use1.cache.amazonaws.com", 6379, "replica.orders.abc123.use1.cache.amazonaws.com"),
     False,
     (),
+    "required",
 )
 
 
