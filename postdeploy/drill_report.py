@@ -18,14 +18,13 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}s"
 
 
-def origin(results: list[drill.ShardResult]) -> float | None:
-    """The first TestFailover call, in seconds since the epoch."""
+def _first_call(results: list[drill.ShardResult], view: ClientView) -> float:
+    """When the first TestFailover was called (seconds since the epoch), else when the probe started."""
     called = [r.called_at.timestamp() for r in results if r.called_at]
-    return min(called) if called else None
+    return min(called) if called else view.started
 
 
 def render(plan: drill.DrillPlan, results: list[drill.ShardResult], view: ClientView | None, output_format: str) -> str:
-    start = origin(results)
     if output_format == "json":
         document: dict[str, Any] = {
             "replication_group": plan.group_id,
@@ -33,7 +32,7 @@ def render(plan: drill.DrillPlan, results: list[drill.ShardResult], view: Client
             "shards": [r.as_dict() for r in results],
         }
         if view is not None:
-            document["client"] = view.as_dict(start if start is not None else view.started)
+            document["client"] = view.as_dict(_first_call(results, view))
         return json.dumps(document, indent=2) + "\n"
     lines = [f"{'SHARD':<7}{'TIME TO FAILOVER':>18}{'TIME TO RECOVERY':>18}  OUTCOME"]
     lines += [
@@ -41,7 +40,7 @@ def render(plan: drill.DrillPlan, results: list[drill.ShardResult], view: Client
         for r in results
     ]
     if view is not None:
-        lines += ["", *_client_lines(view), "", *_timeline(results, view, start if start is not None else view.started)]
+        lines += ["", *_client_lines(view), "", *_timeline(results, view, _first_call(results, view))]
     return "\n".join(lines) + "\n"
 
 
