@@ -1,8 +1,9 @@
-"""elasticache-verify: post-deploy checks, failover drills, drift and the replacement guard.
+"""elasticache-verify: post-deploy checks, the data-plane probe, failover drills, drift and the
+replacement guard.
 
-Exit codes: 0 nothing failed; 1 a check failed, something could not be listed, drift was found,
-the guard found a replacement, or a drill failed or was refused; 2 usage, credential or
-connection errors (one line on stderr, no traceback).
+Exit codes: 0 nothing failed; 1 a check or probe finding failed, something could not be listed,
+drift was found, the guard found a replacement, or a drill failed, was refused or lost writes;
+2 usage, credential or connection errors (one line on stderr, no traceback).
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
-from shutil import get_terminal_size
 from typing import Any
 
 import click
@@ -31,10 +29,11 @@ from postdeploy.cli_common import (
     retry_options,
     session,
     writable,
-    write,
+    write_report,
 )
 from postdeploy.cli_ops import drift_command, failover_drill, guard_command
-from postdeploy.model import Authority, ResourceKind, Result
+from postdeploy.cli_probe import probe_command
+from postdeploy.model import Authority, ResourceKind
 from postdeploy.progress import Progress
 from postdeploy.runner import DEFAULT_WORKERS, Targets, stack_targets, verify
 from postdeploy.scope import check_regions, read_role_arns, resolve
@@ -205,15 +204,8 @@ def check(
             )
         finally:
             progress.finish()
-    _report(results, output_format, output)
+    write_report(results, output_format, output)
     sys.exit(report.exit_code(results, fail_on_error=fail_on_error))
-
-
-def _report(results: Sequence[Result], output_format: str, output: Path | None) -> None:
-    renderer = report.RENDERERS[output_format]
-    if output_format == "table" and output is None:
-        renderer = partial(report.to_table, width=max(80, get_terminal_size((report.DEFAULT_WIDTH, 24)).columns))
-    write(renderer(results), output, report.summary_line(results))
 
 
 @main.command("checks")
@@ -250,3 +242,4 @@ def list_checks(output_format: str) -> None:
 main.add_command(failover_drill)
 main.add_command(drift_command)
 main.add_command(guard_command)
+main.add_command(probe_command)

@@ -1,18 +1,24 @@
-"""What every command shares: AWS options, one-line fatal errors, checked regions and output files."""
+"""What every command shares: AWS options, one-line fatal errors, checked regions, output files and
+the report of results."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from shutil import get_terminal_size
 from typing import Any, TypeVar, cast
 
 import click
 
-from postdeploy import drift, drill, schemas, templates
+from postdeploy import drift, drill, report, schemas, templates
 from postdeploy.aws import DEFAULT_MAX_ATTEMPTS, RETRY_MODES, Aws, FatalAwsError, RetryBudget, RetryMode
+from postdeploy.model import Result
+from postdeploy.probe.connect import UnreachableError
+from postdeploy.probe.target import TargetError as ProbeTargetError
 from postdeploy.runner import TargetError
 from postdeploy.scope import ScopeError, check_regions
 
@@ -46,6 +52,8 @@ def fatal_errors() -> Iterator[None]:
         drill.GroupNotFoundError,
         templates.TemplateError,
         schemas.SchemasUnavailableError,
+        ProbeTargetError,
+        UnreachableError,
     ) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(USAGE_ERROR)
@@ -123,3 +131,11 @@ def output_option(command: F) -> F:
     return click.option(
         "--output", type=click.Path(dir_okay=True, path_type=Path), help="Write the report here, not to stdout."
     )(command)
+
+
+def write_report(results: Sequence[Result], output_format: str, output: Path | None) -> None:
+    """Results as a table (as wide as the terminal), JSON or JUnit, on stdout or into ``output``."""
+    renderer = report.RENDERERS[output_format]
+    if output_format == "table" and output is None:
+        renderer = partial(report.to_table, width=max(80, get_terminal_size((report.DEFAULT_WIDTH, 24)).columns))
+    write(renderer(results), output, report.summary_line(results))

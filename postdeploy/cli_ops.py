@@ -10,8 +10,10 @@ from typing import Any
 
 import click
 
-from postdeploy import drift, drill, guard, templates
+from postdeploy import drift, drill, drill_report, guard, templates
+from postdeploy.aws import Aws
 from postdeploy.cli_common import (
+    UsageError,
     fatal_errors,
     one_region,
     output_option,
@@ -22,6 +24,9 @@ from postdeploy.cli_common import (
     writable,
     write,
 )
+from postdeploy.cli_probe import ConnectionOptions, connection_options, resolve_target
+from postdeploy.probe import continuous
+from postdeploy.probe.target import describe_replication_group
 
 format_option = click.option(
     "--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -43,6 +48,15 @@ format_option = click.option(
 @click.option(
     "--poll-interval", type=click.FloatRange(min=0), default=15, show_default=True, help="Seconds between event polls."
 )
+@click.option("--probe", is_flag=True, help="Write and read as a client throughout the drill; report what it saw.")
+@click.option(
+    "--probe-interval",
+    type=click.FloatRange(min=0.01),
+    default=0.1,
+    show_default=True,
+    help="Seconds between the probe's rounds (a write and a read per drilled shard).",
+)
+@connection_options
 @region_option("The group's region (one).")
 @profile_option
 @format_option
@@ -55,6 +69,9 @@ def failover_drill(
     dry_run: bool,
     timeout: float,
     poll_interval: float,
+    probe: bool,
+    probe_interval: float,
+    connection: ConnectionOptions,
     regions: tuple[str, ...],
     profile: str | None,
     output_format: str,
@@ -62,16 +79,20 @@ def failover_drill(
     retry_mode: str,
     max_attempts: int,
 ) -> None:
-    """Test failover, one shard at a time, and time failover and recovery from ElastiCache's events."""
+    """Test failover, one shard at a time, and time failover and recovery from ElastiCache's events;
+    with --probe, also what a client saw."""
     if shard and all_shards:
         raise click.UsageError("--shard and --all-shards exclude each other")
+    if connection.given() and not probe:
+        raise click.UsageError(f"{', '.join(connection.given())}: for the probe, with --probe")
     with fatal_errors():
         writable(output)
         aws = session(profile, retry_mode, max_attempts)
         region = one_region(aws, regions, "failover-drill")
         try:
             plan = drill.plan(aws, region, group_id, shard, all_shards, datetime.now(UTC))
-        except (drill.DrillRefusedError, drill.DrillFailedError) as error:
+            client_probe = _prepare_probe(aws, region, plan, connection, timeout, probe_interval) if probe else None
+        except (drill.DrillRefusedError, drill.DrillFailedError, continuous.ProbeNotReadyError) as error:
             click.echo(f"refused: {error}", err=True)
             sys.exit(1)
         click.echo(
@@ -80,6 +101,11 @@ def failover_drill(
             f"{plan.used_today} of {drill.SHARDS_PER_DAY} test failovers used in the past 24 hours",
             err=True,
         )
+        if client_probe:
+            doing = "would write" if dry_run else "writing"
+            click.echo(
+                f"probe: logged in at {client_probe.endpoint}; {doing} keys under {client_probe.prefix}", err=True
+            )
         if dry_run:
             if output_format == "json":
                 write(json.dumps({"dry_run": True, **plan.as_dict()}, indent=2) + "\n", output)
@@ -88,30 +114,51 @@ def failover_drill(
         def progress(shard_id: str, offset: float, message: str) -> None:
             click.echo(f"[{shard_id}] +{offset:7.1f}s  {message}", err=True)
 
+        if client_probe:
+            client_probe.start()
         try:
             results = drill.run(aws, plan, progress=progress, timeout=timeout, poll_interval=poll_interval)
         except drill.DrillFailedError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
+        finally:
+            # Stopped on every way out, so that the probe's keys are deleted.
+            view = client_probe.stop() if client_probe else None
     recovered = sum(1 for r in results if r.outcome == "recovered")
-    write(_drill_report(plan, results, output_format), output, f"{recovered} of {len(results)} shard(s) recovered")
-    sys.exit(0 if all(r.outcome == "recovered" for r in results) else 1)
+    summary = f"{recovered} of {len(results)} shard(s) recovered"
+    if view is not None:
+        summary += f"; {'unknown' if view.lost_writes is None else view.lost_writes} lost write(s)"
+    write(drill_report.render(plan, results, view, output_format), output, summary)
+    lost_nothing = view is None or view.lost_writes == 0
+    sys.exit(0 if all(r.outcome == "recovered" for r in results) and lost_nothing else 1)
 
 
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}s"
-
-
-def _drill_report(plan: drill.DrillPlan, results: list[drill.ShardResult], output_format: str) -> str:
-    if output_format == "json":
-        document = {"replication_group": plan.group_id, "region": plan.region, "shards": [r.as_dict() for r in results]}
-        return json.dumps(document, indent=2) + "\n"
-    lines = [f"{'SHARD':<7}{'TIME TO FAILOVER':>18}{'TIME TO RECOVERY':>18}  OUTCOME"]
-    lines += [
-        f"{r.shard_id:<7}{_seconds(r.failover_seconds):>18}{_seconds(r.recovery_seconds):>18}  {r.outcome}"
-        for r in results
-    ]
-    return "\n".join(lines) + "\n"
+def _prepare_probe(
+    aws: Aws,
+    region: str,
+    plan: drill.DrillPlan,
+    connection: ConnectionOptions,
+    timeout: float,
+    interval: float,
+) -> continuous.ContinuousProbe:
+    """A probe that has logged in and is ready to start (raises ProbeNotReadyError); its keys live
+    longer than the whole drill may take."""
+    described = describe_replication_group(aws, region, plan.group_id)
+    target = resolve_target(connection, described, cluster_mode=False, aws=aws, region=region)
+    if target.cluster_mode:
+        lanes = [continuous.lane_for(s.shard_id, s.slots) for s in plan.shards]
+        if any(lane.tag is None for lane in lanes):
+            raise UsageError(f"replication group {plan.group_id} reports no slots for its shards")
+    else:
+        lanes = [continuous.Lane(s.shard_id) for s in plan.shards]
+    return continuous.ContinuousProbe(
+        continuous.connector(target, connection.ca_file, connection.socket_timeout),
+        lanes,
+        endpoint=str(target.endpoint),
+        key_prefix=connection.key_prefix,
+        interval=interval,
+        ttl_ms=int((timeout * len(plan.shards) + 600) * 1000),
+    )
 
 
 @click.command("drift")

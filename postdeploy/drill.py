@@ -49,6 +49,8 @@ class ShardPlan:
     shard_id: str
     members: tuple[str, ...]
     primary: str | None = None
+    slots: str | None = None
+    """Cluster mode enabled: the shard's slot ranges, where a probe puts its keys."""
 
     @property
     def replicas(self) -> tuple[str, ...]:
@@ -82,11 +84,17 @@ class DrillPlan:
 
 @dataclass
 class ShardResult:
+    """One shard's drill. Event offsets count from the "Test Failover API called" event's time
+    (ElastiCache's clock), or from ``called_at`` (this host's clock, when TestFailover was accepted)
+    until that event arrives; ``event_dates`` are the events' own times."""
+
     shard_id: str
     failover_seconds: float | None = None
     recovery_seconds: float | None = None
     outcome: str = "timed out"
     events: list[tuple[float, str]] = field(default_factory=list)
+    called_at: datetime | None = None
+    event_dates: list[datetime] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,7 +102,11 @@ class ShardResult:
             "time_to_failover_seconds": self.failover_seconds,
             "time_to_recovery_seconds": self.recovery_seconds,
             "outcome": self.outcome,
-            "events": [{"offset_seconds": offset, "message": message} for offset, message in self.events],
+            "test_failover_called_at": self.called_at.isoformat() if self.called_at else None,
+            "events": [
+                {"offset_seconds": offset, "at": at.isoformat(), "message": message}
+                for (offset, message), at in zip(self.events, self.event_dates, strict=True)
+            ],
         }
 
 
@@ -116,7 +128,7 @@ def shard_plan(group_name: str, shard: dict[str, Any], cluster_mode: bool) -> Sh
     if len(members) < 2:
         raise DrillRefusedError(f"{group_name}: shard {shard_id} has no replica to fail over to")
     if cluster_mode:
-        return ShardPlan(shard_id, members)
+        return ShardPlan(shard_id, members, slots=shard.get("Slots"))
     roles = {m["CacheClusterId"]: m.get("CurrentRole") for m in shard["NodeGroupMembers"]}
     primary = next((c for c, role in roles.items() if role == "primary"), None)
     if primary is None or "replica" not in roles.values():
@@ -195,7 +207,7 @@ def run(
     results = []
     for shard in drill.shards:
         started = clock.now()
-        result = ShardResult(shard.shard_id)
+        result = ShardResult(shard.shard_id, called_at=started)
         results.append(result)
         _call(
             f"TestFailover of shard {shard.shard_id}",
@@ -221,6 +233,7 @@ def run(
                     origin = event["Date"]
                 offset = (event["Date"] - (origin or started)).total_seconds()
                 result.events.append((offset, message))
+                result.event_dates.append(event["Date"])
                 progress(shard.shard_id, offset, message)
                 if lowered.startswith(FAILOVER_COMPLETED) and result.failover_seconds is None:
                     result.failover_seconds = offset

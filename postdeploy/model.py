@@ -17,13 +17,15 @@ class ResourceKind(StrEnum):
     USER_GROUP = "user-group"
     ACCOUNT = "account"
     """Not an ElastiCache resource: the account itself, in results that say it could not be checked."""
+    ENDPOINT = "endpoint"
+    """Not an ElastiCache resource: an address the probe was given without a cache to look up."""
 
     @property
     def label(self) -> str:
         return self.value.replace("-", " ")
 
 
-CHECKED_KINDS = tuple(kind for kind in ResourceKind if kind is not ResourceKind.ACCOUNT)
+CHECKED_KINDS = tuple(kind for kind in ResourceKind if kind not in (ResourceKind.ACCOUNT, ResourceKind.ENDPOINT))
 """The kinds ElastiCache lists and the checks look at."""
 
 

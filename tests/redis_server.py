@@ -3,19 +3,25 @@
 Debian's redis-server 7.0 is built with TLS; `.ci/run` installs it, so these tests always run in
 CI. Where it is missing, the tests that need it are skipped with the reason (pytest -ra lists it).
 Every server started here is stopped when its context ends.
+
+Servers can share one CA (pass the ``Certificates`` of the first), replicate one another
+(``replicate``, ``promote``) and run as a one-node cluster that announces itself by name, as
+ElastiCache's TLS clusters do (``cluster=True``).
 """
 
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -73,7 +79,12 @@ def make_certificates(directory: Path, hostname: str = "localhost") -> Certifica
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False)
+        # redis-py's cluster client dials "localhost" as 127.0.0.1 (ClusterNode resolves it), so
+        # loopback certificates carry that address too; ElastiCache's nodes are dialled by name.
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(hostname), x509.IPAddress(ipaddress.IPv4Address("127.0.0.1"))]),
+            critical=False,
+        )
         .sign(ca_key, hashes.SHA256())
     )
     paths = Certificates(directory / "ca.pem", directory / "server.pem", directory / "server.key")
@@ -83,6 +94,15 @@ def make_certificates(directory: Path, hostname: str = "localhost") -> Certifica
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return paths
+
+
+ADMIN_PASSWORD = "admin-password-for-tests-only"
+
+
+def command(client: redis.Redis, *arguments: str) -> Any:
+    """A raw command; redis-py leaves ``execute_command`` untyped."""
+    run: Callable[..., Any] = client.execute_command
+    return run(*arguments)
 
 
 @dataclass
@@ -103,18 +123,62 @@ class Server:
             ssl=self.tls is not None,
             ssl_ca_certs=str(self.tls.ca) if self.tls else None,
             socket_timeout=5,
+            decode_responses=True,
         )
+
+    def add_user(self, name: str, password: str, rules: str) -> None:
+        """An ACL user, as ElastiCache creates one from an access string and a password."""
+        command(self.admin(), "ACL", "SETUSER", name, "reset", f">{password}", *rules.split())
+
+    def replication(self) -> dict[str, str]:
+        info: dict[str, str] = {k: str(v) for k, v in self.admin().info("replication").items()}
+        return info
+
+
+def replicate(replica: Server, primary: Server, timeout: float = 10) -> None:
+    """Make ``replica`` a replica of ``primary`` and wait until the link is up and in sync."""
+    replica.admin().replicaof("localhost", primary.port)
+    deadline = time.monotonic() + timeout
+    while replica.replication().get("master_link_status") != "up":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"replica on {replica.port} did not connect to {primary.port}")
+        time.sleep(0.05)
+
+
+def keys_left(*servers: Server) -> int:
+    """Keys on all ``servers`` once every primary among them has its replica caught up (WAIT), so
+    that deletes still on their way to a replica are not counted as left behind."""
+    for server in servers:
+        if server.replication().get("role") == "master" and int(server.replication().get("connected_slaves", 0)):
+            command(server.admin(), "WAIT", "1", "5000")
+    return sum(int(server.admin().dbsize()) for server in servers)
+
+
+def promote(server: Server) -> None:
+    """What a failover does to the chosen replica: it stops replicating and takes writes."""
+    server.admin().replicaof("NO", "ONE")
 
 
 @contextmanager
-def redis_server(directory: Path, *, tls: bool = False, extra: list[str] | None = None) -> Iterator[Server]:
+def redis_server(
+    directory: Path,
+    *,
+    tls: bool | Certificates = False,
+    cluster: bool = False,
+    extra: list[str] | None = None,
+) -> Iterator[Server]:
     """A redis-server on loopback with an ``admin`` user for the test harness and the ``default``
-    user switched off, as ElastiCache's RBAC leaves it; stopped when the block ends."""
+    user switched off, as ElastiCache's RBAC leaves it; stopped when the block ends.
+
+    :param tls: ``True`` for a new CA and certificate for ``localhost``, or the certificates of
+        another server, so that both share a CA (and replicate over TLS).
+    :param cluster: a one-node cluster holding every slot, announcing itself as ``localhost``.
+    """
     binary = redis_server_binary()
     port = free_port()
-    certificates = make_certificates(directory) if tls else None
-    admin_password = "admin-password-for-tests-only"
     directory.mkdir(parents=True, exist_ok=True)
+    certificates = tls if isinstance(tls, Certificates) else make_certificates(directory) if tls else None
+    admin_password = ADMIN_PASSWORD
     (directory / "users.acl").write_text(f"user admin on >{admin_password} ~* &* +@all\nuser default off\n")
     arguments = [
         binary,
@@ -128,7 +192,29 @@ def redis_server(directory: Path, *, tls: bool = False, extra: list[str] | None 
         str(directory / "users.acl"),
         "--bind",
         "127.0.0.1",
+        # A replica logs in to its primary as the harness's admin, and a primary streams its first
+        # sync at once rather than after the default 5 s wait for more replicas.
+        "--masteruser",
+        "admin",
+        "--masterauth",
+        admin_password,
+        "--repl-diskless-sync-delay",
+        "0",
     ]
+    if cluster:
+        arguments += [
+            "--cluster-enabled",
+            "yes",
+            "--cluster-config-file",
+            str(directory / "nodes.conf"),
+            # The bus defaults to the port plus 10000, past 65535 for many free ports.
+            "--cluster-port",
+            str(free_port()),
+            "--cluster-announce-hostname",
+            "localhost",
+            "--cluster-preferred-endpoint-type",
+            "hostname",
+        ]
     if certificates is not None:
         arguments += [
             "--port",
@@ -145,6 +231,7 @@ def redis_server(directory: Path, *, tls: bool = False, extra: list[str] | None 
             "no",
             "--tls-replication",
             "yes",
+            *(["--tls-cluster", "yes"] if cluster else []),
         ]
     else:
         arguments += ["--port", str(port)]
@@ -160,6 +247,8 @@ def redis_server(directory: Path, *, tls: bool = False, extra: list[str] | None 
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+        if cluster:
+            _own_every_slot(server)
         yield server
     finally:
         process.terminate()
@@ -168,3 +257,13 @@ def redis_server(directory: Path, *, tls: bool = False, extra: list[str] | None 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _own_every_slot(server: Server) -> None:
+    admin = server.admin()
+    command(admin, "CLUSTER", "ADDSLOTSRANGE", "0", "16383")
+    deadline = time.monotonic() + 10
+    while "cluster_state:ok" not in command(admin, "CLUSTER", "INFO"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the cluster on {server.port} did not become ok")
+        time.sleep(0.05)

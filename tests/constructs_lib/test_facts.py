@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from constructs_lib.facts import acl, node_types, refresh
+from constructs_lib.facts import acl, acl_effect, node_types, refresh
 from constructs_lib.facts.engines import IAM_AUTH, RBAC, TLS_MODES, Engine, EngineVersion, parse_version
 from constructs_lib.facts.names import EC2_SECURITY_GROUP_DESCRIPTION, safe_security_group_description
 from constructs_lib.users import RBAC_ENGINES
@@ -80,6 +80,48 @@ def test_acl_accepts_the_defaults_we_write() -> None:
     assert acl.problems("on ~* &* +@all") == []
     assert acl.problems("off -@all") == []
     assert acl.problems("on ~* &* +@all", channels=False) == ["'&*': channel rules need Redis OSS 6.2 or later"]
+
+
+READ_STRING = frozenset({"read", "string", "fast"})
+ADMIN = frozenset({"admin", "fast", "dangerous"})
+
+
+@pytest.mark.parametrize(
+    ("access_string", "command", "categories", "allowed"),
+    [
+        ("on ~* +@all", "role", ADMIN, True),
+        ("on ~* allcommands -@dangerous", "role", ADMIN, False),
+        ("on ~* +@all -get", "get", READ_STRING, False),
+        ("on ~* -@all +get", "get", READ_STRING, True),
+        ("on ~* +get -@all", "get", READ_STRING, False),
+        ("on ~* +@read", "get", READ_STRING, True),
+        ("on ~* +@read -@string", "get", READ_STRING, False),
+        ("on ~* +GET", "get", READ_STRING, True),
+        ("on ~* +client|list", "client", ADMIN, False),
+        ("on ~* nocommands (~app:* +get)", "get", READ_STRING, True),
+        ("on ~* nocommands (~app:* +get)", "role", ADMIN, False),
+        ("off", "get", READ_STRING, False),
+    ],
+)
+def test_permits_follows_every_rule_in_order(
+    access_string: str, command: str, categories: frozenset[str], allowed: bool
+) -> None:
+    assert acl_effect.permits(access_string, command, categories) is allowed
+
+
+@pytest.mark.parametrize(
+    ("access_string", "everything"),
+    [
+        ("on ~* &* +@all", True),
+        ("on ~app:* allcommands", True),
+        ("on ~* +@all -flushall", False),
+        ("on ~* +@all -@dangerous", False),
+        ("on ~* -@all +@all", True),
+        ("on ~* +@read", False),
+    ],
+)
+def test_grants_everything_only_without_a_later_revocation(access_string: str, everything: bool) -> None:
+    assert acl_effect.grants_everything(access_string) is everything
 
 
 def test_facts_import_without_aws_cdk() -> None:
