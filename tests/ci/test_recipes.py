@@ -145,7 +145,7 @@ def test_every_project_command_exists_as_called(checkout: Path) -> None:
         ('make deploy CDK_ARGS="--app cdk.out --approval never"', "cdk deploy has no option --approval"),
         ("cdk deploys --all", "cdk has no subcommand deploys"),
         ("elasticache-verify guard --template t.json --stacks S", "elasticache-verify guard has no option --stacks"),
-        (".venv/bin/elasticache-verify probe --stack S", "elasticache-verify has no subcommand probe"),
+        (".venv/bin/elasticache-verify inspect --stack S", "elasticache-verify has no subcommand inspect"),
         ("elasticache-verify --stack S --format junit --ouput r.xml", "elasticache-verify check has no option --ouput"),
         ("python examples/ci/target.py stacks cdk.out", "no script examples/ci/target.py"),
     ],
