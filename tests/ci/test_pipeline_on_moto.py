@@ -26,7 +26,7 @@ import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -132,18 +132,42 @@ def workspace(tmp_path: Path) -> Path:
     return copy_checkout(tmp_path / "checkout")
 
 
-@pytest.fixture
-def fresh_account(moto_endpoint: str) -> str:
-    """An account with nothing deployed yet, bootstrapped for the CDK."""
+@dataclass(frozen=True)
+class Deployed:
+    """What the GitHub deploy job left: its checkout (with the assembly its synth step wrote), each
+    step's result, and the account it deployed every stack into."""
+
+    endpoint: str
+    workspace: Path
+    results: dict[str, subprocess.CompletedProcess[str] | None]
+
+
+@pytest.fixture(scope="module")
+def deployed(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Deployed:
+    """The GitHub deploy job, run once into a fresh account bootstrapped for the CDK. The other
+    deploy tests start from what it left instead of synthesizing and deploying all stacks again
+    (each costs half a minute); the fleet tests reset the server for their own data."""
     reset(moto_endpoint.replace("localhost", "127.0.0.1"))
     fake_bootstrap(moto_endpoint)
-    return moto_endpoint
+    tmp = tmp_path_factory.mktemp("github-deploy")
+    workspace = copy_checkout(tmp / "checkout")
+    return Deployed(moto_endpoint, workspace, run_github_job("deploy", job_env(tmp, moto_endpoint), workspace))
 
 
-def test_github_deploy_job_synthesizes_guards_deploys_and_verifies(
-    fresh_account: str, workspace: Path, tmp_path: Path
-) -> None:
-    results = run_github_job("deploy", job_env(tmp_path, fresh_account), workspace)
+def cdk_deploy_exclusively(app: Path, stack: str, env: dict[str, str], cwd: Path) -> None:
+    deployed = subprocess.run(
+        [str(CDK), "deploy", "--app", str(app), "--require-approval", "never", "--exclusively", stack],
+        cwd=cwd,
+        env={**env, "PATH": os.pathsep.join([str(BIN), env["PATH"]])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert deployed.returncode == 0, deployed.stderr
+
+
+def test_github_deploy_job_synthesizes_guards_deploys_and_verifies(deployed: Deployed) -> None:
+    results, workspace = deployed.results, deployed.workspace
     assert {name: r.returncode if r else None for name, r in results.items()} == {
         "Install from the locks": 0,
         "Synthesize with the cdk-nag gate": 0,
@@ -159,77 +183,63 @@ def test_github_deploy_job_synthesizes_guards_deploys_and_verifies(
     assert guard.stderr.splitlines() == [
         f"note: {stack} is not deployed in {region} yet: nothing to compare" for stack, region in STACKS.items()
     ]
-    assert deployed_stacks(fresh_account) == STACKS
+    assert deployed_stacks(deployed.endpoint) == STACKS
     verify = results["Verify what was deployed"]
     assert verify is not None
     assert_verify_reached_every_stack_with_caches(verify.stderr)
     assert (workspace / "step-summary.md").read_text().startswith("### elasticache-verify\n")
 
 
-def test_github_guard_step_fails_the_job_on_a_replacement(fresh_account: str, workspace: Path, tmp_path: Path) -> None:
-    """A stack deployed with another replication group id: the synthesized template would replace
-    the group, and the guard step, run as the deploy job runs it, fails before the deploy."""
-    env = job_env(tmp_path, fresh_account)
-    steps = [s for s in github_steps("deploy") if isinstance(s, Step)]
-    synth, guard = (
-        next(s for s in steps if s.name == name)
-        for name in ("Synthesize with the cdk-nag gate", "Guard the caches against replacement")
+def test_github_guard_step_fails_the_job_on_a_replacement(deployed: Deployed, tmp_path: Path) -> None:
+    """A stack deployed with another replication group id: the synthesized template (the deploy
+    job's synth step wrote it) would replace the group, and the guard step, run as the deploy job
+    runs it, fails before the deploy."""
+    workspace = deployed.workspace
+    credentials = {**job_env(tmp_path, deployed.endpoint), **assumed_role_credentials("us-east-1")}
+    guard = next(
+        s for s in github_steps("deploy") if isinstance(s, Step) and s.name == "Guard the caches against replacement"
     )
-    credentials = {**env, **assumed_role_credentials("us-east-1")}
-    assert run_step(synth, credentials, workspace).returncode == 0
     # What was deployed before: the same assembly with another group id, deployed by the CLI (moto's
     # CreateStack fails on the template's Fn::GetStackOutput; a change set, as the CLI makes, does not).
-    earlier = workspace / "cdk.earlier"
+    earlier = tmp_path / "cdk.earlier"
     shutil.copytree(workspace / "cdk.out", earlier)
     template_file = earlier / "ElastiCacheKit-ReplicationGroup.template.json"
     template = json.loads(template_file.read_text())
     (group,) = [k for k, r in template["Resources"].items() if r["Type"] == "AWS::ElastiCache::ReplicationGroup"]
     template["Resources"][group]["Properties"]["ReplicationGroupId"] = "orders-cache"
     template_file.write_text(json.dumps(template))
-    deployed = subprocess.run(
-        [
-            str(CDK),
-            "deploy",
-            "--app",
-            str(earlier),
-            "--require-approval",
-            "never",
-            "--exclusively",
-            "ElastiCacheKit-ReplicationGroup",
-        ],
-        cwd=workspace,
-        env={**credentials, "PATH": os.pathsep.join([str(BIN), credentials["PATH"]])},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert deployed.returncode == 0, deployed.stderr
-    result = run_step(guard, credentials, workspace)
-    assert result.returncode == 1, result.stderr
-    assert result.stdout.splitlines() == [
-        f'BLOCKED  {group} (AWS::ElastiCache::ReplicationGroup) would be replaced: ReplicationGroupId: "orders-cache" '
-        '-> "app-redis"; create-only property',
-        "guard against stack ElastiCacheKit-ReplicationGroup in us-east-1: 1 change(s) would replace or delete a "
-        "stateful cache, or fail on a custom name",
-    ]
-    # With the finding acknowledged, as the step's comment says, the step passes.
-    allowed = replace(guard, script=guard.script.replace('--region "$region"', f'--region "$region" --allow {group}'))
-    assert run_step(allowed, credentials, workspace).returncode == 0
+    cdk_deploy_exclusively(earlier, "ElastiCacheKit-ReplicationGroup", credentials, workspace)
+    try:
+        result = run_step(guard, credentials, workspace)
+        assert result.returncode == 1, result.stderr
+        assert result.stdout.splitlines() == [
+            f"BLOCKED  {group} (AWS::ElastiCache::ReplicationGroup) would be replaced: ReplicationGroupId: "
+            '"orders-cache" -> "app-redis"; create-only property',
+            "guard against stack ElastiCacheKit-ReplicationGroup in us-east-1: 1 change(s) would replace or "
+            "delete a stateful cache, or fail on a custom name",
+        ]
+        # With the finding acknowledged, as the step's comment says, the step passes.
+        script = guard.script.replace('--region "$region"', f'--region "$region" --allow {group}')
+        assert run_step(replace(guard, script=script), credentials, workspace).returncode == 0
+    finally:  # what the deploy job left, for the tests that start from it
+        cdk_deploy_exclusively(workspace / "cdk.out", "ElastiCacheKit-ReplicationGroup", credentials, workspace)
 
 
 def test_gitlab_deploy_job_assumes_the_role_from_its_id_token(
-    fresh_account: str, workspace: Path, tmp_path: Path
+    deployed: Deployed, workspace: Path, tmp_path: Path
 ) -> None:
+    """The GitLab job in its own checkout, into the account the GitHub job deployed: its synth,
+    guard (nothing to replace), deploy (no changes) and verify lines all run."""
     variables = gitlab_variables(tmp_path)
     step = gitlab_step("deploy", variables)
     assert "AWS_ACCESS_KEY_ID" not in step.env
     assert step.env["AWS_ROLE_ARN"] == variables["AWS_DEPLOY_ROLE_ARN"]
-    result = run_step(step, job_env(tmp_path, fresh_account), workspace)
+    result = run_step(step, job_env(tmp_path, deployed.endpoint), workspace)
     # Every line ran up to the verify loop, which moto cannot satisfy (module docstring).
     assert result.returncode == 2, result.stdout + result.stderr
     token_file = tmp_path / ".aws-web-identity-token-4242"
     assert token_file.read_text() == variables["AWS_ID_TOKEN"]
-    assert deployed_stacks(fresh_account) == STACKS
+    assert deployed_stacks(deployed.endpoint) == STACKS
     assert (workspace / "reports" / "checked-stacks.txt").read_text().splitlines() == [
         f"{stack} {region} cdk.out/{stack}.template.json"
         for stack, region in STACKS.items()
