@@ -132,26 +132,37 @@ def workspace(tmp_path: Path) -> Path:
     return copy_checkout(tmp_path / "checkout")
 
 
+def new_account(endpoint: str) -> str:
+    """An account with nothing deployed yet, bootstrapped for the CDK."""
+    reset(endpoint.replace("localhost", "127.0.0.1"))
+    fake_bootstrap(endpoint)
+    return endpoint
+
+
+@pytest.fixture
+def fresh_account(moto_endpoint: str) -> str:
+    return new_account(moto_endpoint)
+
+
 @dataclass(frozen=True)
 class Deployed:
     """What the GitHub deploy job left: its checkout (with the assembly its synth step wrote), each
-    step's result, and the account it deployed every stack into."""
+    step's result, and the stacks it deployed (read before any other test resets the server)."""
 
-    endpoint: str
     workspace: Path
     results: dict[str, subprocess.CompletedProcess[str] | None]
+    stacks: dict[str, str]
 
 
 @pytest.fixture(scope="module")
 def deployed(moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Deployed:
-    """The GitHub deploy job, run once into a fresh account bootstrapped for the CDK. The other
-    deploy tests start from what it left instead of synthesizing and deploying all stacks again
-    (each costs half a minute); the fleet tests reset the server for their own data."""
-    reset(moto_endpoint.replace("localhost", "127.0.0.1"))
-    fake_bootstrap(moto_endpoint)
+    """The GitHub deploy job, run once into a fresh account. The guard test starts from the
+    assembly its synth step wrote instead of synthesizing again (a third of a minute)."""
+    account = new_account(moto_endpoint)
     tmp = tmp_path_factory.mktemp("github-deploy")
     workspace = copy_checkout(tmp / "checkout")
-    return Deployed(moto_endpoint, workspace, run_github_job("deploy", job_env(tmp, moto_endpoint), workspace))
+    results = run_github_job("deploy", job_env(tmp, account), workspace)
+    return Deployed(workspace, results, deployed_stacks(account))
 
 
 def cdk_deploy_exclusively(app: Path, stack: str, env: dict[str, str], cwd: Path) -> None:
@@ -183,19 +194,21 @@ def test_github_deploy_job_synthesizes_guards_deploys_and_verifies(deployed: Dep
     assert guard.stderr.splitlines() == [
         f"note: {stack} is not deployed in {region} yet: nothing to compare" for stack, region in STACKS.items()
     ]
-    assert deployed_stacks(deployed.endpoint) == STACKS
+    assert deployed.stacks == STACKS
     verify = results["Verify what was deployed"]
     assert verify is not None
     assert_verify_reached_every_stack_with_caches(verify.stderr)
     assert (workspace / "step-summary.md").read_text().startswith("### elasticache-verify\n")
 
 
-def test_github_guard_step_fails_the_job_on_a_replacement(deployed: Deployed, tmp_path: Path) -> None:
+def test_github_guard_step_fails_the_job_on_a_replacement(
+    deployed: Deployed, fresh_account: str, tmp_path: Path
+) -> None:
     """A stack deployed with another replication group id: the synthesized template (the deploy
     job's synth step wrote it) would replace the group, and the guard step, run as the deploy job
     runs it, fails before the deploy."""
     workspace = deployed.workspace
-    credentials = {**job_env(tmp_path, deployed.endpoint), **assumed_role_credentials("us-east-1")}
+    credentials = {**job_env(tmp_path, fresh_account), **assumed_role_credentials("us-east-1")}
     guard = next(
         s for s in github_steps("deploy") if isinstance(s, Step) and s.name == "Guard the caches against replacement"
     )
@@ -209,37 +222,32 @@ def test_github_guard_step_fails_the_job_on_a_replacement(deployed: Deployed, tm
     template["Resources"][group]["Properties"]["ReplicationGroupId"] = "orders-cache"
     template_file.write_text(json.dumps(template))
     cdk_deploy_exclusively(earlier, "ElastiCacheKit-ReplicationGroup", credentials, workspace)
-    try:
-        result = run_step(guard, credentials, workspace)
-        assert result.returncode == 1, result.stderr
-        assert result.stdout.splitlines() == [
-            f"BLOCKED  {group} (AWS::ElastiCache::ReplicationGroup) would be replaced: ReplicationGroupId: "
-            '"orders-cache" -> "app-redis"; create-only property',
-            "guard against stack ElastiCacheKit-ReplicationGroup in us-east-1: 1 change(s) would replace or "
-            "delete a stateful cache, or fail on a custom name",
-        ]
-        # With the finding acknowledged, as the step's comment says, the step passes.
-        script = guard.script.replace('--region "$region"', f'--region "$region" --allow {group}')
-        assert run_step(replace(guard, script=script), credentials, workspace).returncode == 0
-    finally:  # what the deploy job left, for the tests that start from it
-        cdk_deploy_exclusively(workspace / "cdk.out", "ElastiCacheKit-ReplicationGroup", credentials, workspace)
+    result = run_step(guard, credentials, workspace)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        f"BLOCKED  {group} (AWS::ElastiCache::ReplicationGroup) would be replaced: ReplicationGroupId: "
+        '"orders-cache" -> "app-redis"; create-only property',
+        "guard against stack ElastiCacheKit-ReplicationGroup in us-east-1: 1 change(s) would replace or "
+        "delete a stateful cache, or fail on a custom name",
+    ]
+    # With the finding acknowledged, as the step's comment says, the step passes.
+    script = guard.script.replace('--region "$region"', f'--region "$region" --allow {group}')
+    assert run_step(replace(guard, script=script), credentials, workspace).returncode == 0
 
 
 def test_gitlab_deploy_job_assumes_the_role_from_its_id_token(
-    deployed: Deployed, workspace: Path, tmp_path: Path
+    fresh_account: str, workspace: Path, tmp_path: Path
 ) -> None:
-    """The GitLab job in its own checkout, into the account the GitHub job deployed: its synth,
-    guard (nothing to replace), deploy (no changes) and verify lines all run."""
     variables = gitlab_variables(tmp_path)
     step = gitlab_step("deploy", variables)
     assert "AWS_ACCESS_KEY_ID" not in step.env
     assert step.env["AWS_ROLE_ARN"] == variables["AWS_DEPLOY_ROLE_ARN"]
-    result = run_step(step, job_env(tmp_path, deployed.endpoint), workspace)
+    result = run_step(step, job_env(tmp_path, fresh_account), workspace)
     # Every line ran up to the verify loop, which moto cannot satisfy (module docstring).
     assert result.returncode == 2, result.stdout + result.stderr
     token_file = tmp_path / ".aws-web-identity-token-4242"
     assert token_file.read_text() == variables["AWS_ID_TOKEN"]
-    assert deployed_stacks(deployed.endpoint) == STACKS
+    assert deployed_stacks(fresh_account) == STACKS
     assert (workspace / "reports" / "checked-stacks.txt").read_text().splitlines() == [
         f"{stack} {region} cdk.out/{stack}.template.json"
         for stack, region in STACKS.items()
