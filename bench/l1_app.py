@@ -29,6 +29,7 @@ Where it deliberately differs, and why:
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -390,6 +391,8 @@ class Watch:
     function: str
     threshold: float
     periods: int = 3
+    period: int = 60
+    """Seconds: one minute for levels, five for the counts (evictions, failed AUTHs)."""
 
     @property
     def statistic(self) -> str:
@@ -405,10 +408,10 @@ NODE_WATCHES = [
         "MAX",
         90,
     ),
-    Watch("Evictions", "Keys evicted for lack of memory", "Evictions", "SUM", 1000),
+    Watch("Evictions", "Keys evicted for lack of memory", "Evictions", "SUM", 1000, period=300),
     Watch("Swap", "Swap used by a node", "SwapUsage", "MAX", 50 * 1024 * 1024),
     Watch("Connections", "Client connections of a node near the 65,000 limit", "CurrConnections", "MAX", 52000),
-    Watch("AuthenticationFailures", "Failed AUTH attempts", "AuthenticationFailures", "SUM", 10, periods=1),
+    Watch("AuthenticationFailures", "Failed AUTH attempts", "AuthenticationFailures", "SUM", 10, periods=1, period=300),
     Watch(
         "Throttled",
         "ElastiCache throttles commands (traffic management active)",
@@ -423,7 +426,7 @@ NODE_WATCHES = [
 MEMCACHED_WATCHES = [
     Watch("Cpu", "CPU of the busiest Memcached node", "CPUUtilization", "MAX", 90),
     Watch("Swap", "Swap used by a node", "SwapUsage", "MAX", 50 * 1024 * 1024),
-    Watch("Evictions", "Items evicted for lack of memory", "Evictions", "SUM", 1000),
+    Watch("Evictions", "Items evicted for lack of memory", "Evictions", "SUM", 1000, period=300),
     Watch("Connections", "Client connections of a node near its 65,000 limit", "CurrConnections", "MAX", 52000),
 ]
 
@@ -438,23 +441,23 @@ class AlarmSpec:
     """The ``CfnAlarm`` properties naming what it watches: ``metrics``, or a single metric's."""
 
 
-def query(expression: str, label: str) -> dict[str, Any]:
-    """A Metrics Insights query over one minute."""
+def query(expression: str, label: str, period: int) -> dict[str, Any]:
+    """A Metrics Insights query over ``period`` seconds."""
     series = cloudwatch.CfnAlarm.MetricDataQueryProperty(
-        id="expr_1", expression=expression, label=label, period=60, return_data=True
+        id="expr_1", expression=expression, label=label, period=period, return_data=True
     )
     return {"metrics": [series]}
 
 
 def insights_queries(function: str, metric: str, members: Sequence[str]) -> list[str]:
     """Metrics Insights queries over the member clusters, split as the reference splits them: at
-    2,048 characters, counting 40 more for each id that is a token."""
+    2,048 characters, counting each token as its longest value, 40 characters."""
     head = f'SELECT {function}({metric}) FROM SCHEMA("AWS/ElastiCache", CacheClusterId) WHERE '
     groups: list[list[str]] = [[]]
     length = len(head)
     for member in members:
         term = f"CacheClusterId = '{member}'"
-        size = len(term) + len(" OR ") + (40 if "${Token[" in member else 0)
+        size = len(re.sub(r"\$\{Token\[[^\]]*\]\}", "x" * 40, term)) + len(" OR ")
         if groups[-1] and length + size > 2048:
             groups.append([])
             length = len(head)
@@ -473,42 +476,13 @@ def group_alarms(members: Sequence[str]) -> list[AlarmSpec]:
             suffix = str(n) if len(queries) > 1 else ""
             specs.append(
                 AlarmSpec(
-                    watch.id + suffix, watch.description, watch.threshold, watch.periods, query(expression, label)
+                    watch.id + suffix,
+                    watch.description,
+                    watch.threshold,
+                    watch.periods,
+                    query(expression, label, watch.period),
                 )
             )
-    return specs
-
-
-def node_math_alarms(members: Sequence[str]) -> list[AlarmSpec]:
-    """A Global Datastore secondary's alarms: metric math over its known members' 5-minute series."""
-    specs = []
-    for watch in NODE_WATCHES:
-        ids = [f"m{i}" for i in range(len(members))]
-        series = [
-            cloudwatch.CfnAlarm.MetricDataQueryProperty(
-                id=series_id,
-                metric_stat=cloudwatch.CfnAlarm.MetricStatProperty(
-                    metric=cloudwatch.CfnAlarm.MetricProperty(
-                        namespace="AWS/ElastiCache",
-                        metric_name=watch.metric,
-                        dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name="CacheClusterId", value=member)],
-                    ),
-                    period=300,
-                    stat=watch.statistic,
-                ),
-                return_data=False,
-            )
-            for series_id, member in zip(ids, members, strict=True)
-        ]
-        expression = cloudwatch.CfnAlarm.MetricDataQueryProperty(
-            id="expr_1",
-            expression=f"{watch.function}([{', '.join(ids)}])",
-            label=f"{watch.metric} ({watch.function.lower()} over {len(members)} nodes)",
-            return_data=True,
-        )
-        specs.append(
-            AlarmSpec(watch.id, watch.description, watch.threshold, watch.periods, {"metrics": [expression, *series]})
-        )
     return specs
 
 
@@ -524,6 +498,7 @@ def memcached_alarms(cluster_id: str) -> list[AlarmSpec]:
                 f'SELECT {watch.function}({watch.metric}) FROM SCHEMA("AWS/ElastiCache", CacheClusterId, CacheNodeId) '
                 f"WHERE CacheClusterId = '{cluster_id}'",
                 f"{watch.metric} ({watch.function.lower()} over the cluster's nodes)",
+                watch.period,
             ),
         )
         for watch in MEMCACHED_WATCHES
@@ -783,12 +758,13 @@ def rotation(
     cache_group: ec2.CfnSecurityGroup,
     host: str,
     network: Network,
+    ports: tuple[int, int] = (6379, 6379),
 ) -> None:
     """A rotation function for the user's password in the cache's subnets, its role's policy, its
     security group (HTTPS out, the cache port to the cache) and the 30-day schedule."""
     region = scope.region
     function_logs = log_group(scope, "RotationLogs", encryption)
-    managed_policy(
+    policy = managed_policy(
         scope,
         "RotationPolicy",
         role,
@@ -847,7 +823,7 @@ def rotation(
         ],
     )
     destroy(group)
-    allow(scope, "FromRotation", cache_group, group.attr_group_id, (6379, 6379), "Credential rotation test login")
+    allow(scope, "FromRotation", cache_group, group.attr_group_id, ports, "Credential rotation test login")
     code = s3_assets.Asset(
         scope,
         "RotationCode",
@@ -881,7 +857,7 @@ def rotation(
             security_group_ids=[group.attr_group_id], subnet_ids=network.subnet_ids
         ),
     )
-    function.add_resource_dependency(role)
+    function.add_resource_dependency(policy)
     invoke = lambda_.CfnPermission(
         scope,
         "RotationInvoke",
@@ -1075,9 +1051,10 @@ class Serverless(cdk.Stack):
         group = closed_security_group(self, "SecurityGroup", "ElastiCache serverless cache Cache", network.vpc_id)
         allow(self, "FromApp", group, network.app_group_id, (6379, 6380), "Valkey from the application")
         description = f"Valkey 8 (serverless) cache {path}"
-        encryption = cache_key(self, f"Encrypts {description}", logs=False)
+        role = rotation_role(self)
+        encryption = cache_key(self, f"Encrypts {description}", logs=False, rotation=role)
         secret = user_password(self, encryption, path)
-        _, users = rbac(self, engine="valkey", ids="l1-serverless", secret=secret)
+        user, users = rbac(self, engine="valkey", ids="l1-serverless", secret=secret)
         cache = elasticache.CfnServerlessCache(
             self,
             "Cache",
@@ -1098,6 +1075,17 @@ class Serverless(cdk.Stack):
             final_snapshot_name="l1-serverless-cache-final",
         )
         destroy(cache)
+        rotation(
+            self,
+            role=role,
+            secret=secret,
+            user=user,
+            encryption=encryption,
+            cache_group=group,
+            host=cache.attr_endpoint_address,
+            network=network,
+            ports=(6379, 6380),
+        )
         topic = alarm_topic(self, eventbridge=True)
         events.CfnRule(
             self,
@@ -1287,7 +1275,7 @@ class GlobalSecondary(cdk.Stack):
             notification_topic_arn=events_topic(self).ref,
         )
         destroy(cache)
-        alarms(self, topic, path, node_math_alarms([f"{cache.ref}-001", f"{cache.ref}-002"]))
+        alarms(self, topic, path, group_alarms([f"{cache.ref}-001", f"{cache.ref}-002"]))
 
 
 def build(app: cdk.App) -> cdk.App:

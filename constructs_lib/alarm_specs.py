@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,10 +56,21 @@ class AlarmSpec:
     periods: int = 3
 
 
+LEVEL_PERIOD = Duration.minutes(1)
+"""The period of alarms on levels (CPU, memory, connections, lag)."""
+COUNT_PERIOD = Duration.minutes(5)
+"""The window of the count thresholds (``evictions``, ``authentication_failures``)."""
+
+
 @dataclass(frozen=True)
 class Watch:
     """A recommended alarm before its metric is built: the kind of cache decides how its nodes'
-    series are combined (``function``: a Metrics Insights or metric math aggregate)."""
+    series are combined (``function``: a Metrics Insights or metric math aggregate).
+
+    ``period``: one minute for levels (CPU, memory, connections, lag), as CloudWatch's recommended
+    alarms for ElastiCache use; counts (evictions, failed AUTHs) are summed over the five minutes
+    their thresholds are stated for.
+    """
 
     id: str
     description: str
@@ -67,13 +79,18 @@ class Watch:
     statistic: str
     threshold: float
     periods: int = 3
+    period: Duration = LEVEL_PERIOD
 
 
-def specs_from(watches: list[Watch], fleet: Callable[[str, str, str], list[cloudwatch.IMetric]]) -> list[AlarmSpec]:
+Fleet = Callable[[str, str, str, Duration], list[cloudwatch.IMetric]]
+"""(metric name, aggregate, statistic, period) -> series that together cover every node."""
+
+
+def specs_from(watches: list[Watch], fleet: Fleet) -> list[AlarmSpec]:
     """One alarm per watch and series ``fleet`` returns for it (numbered when a query had to be split)."""
     specs = []
     for watch in watches:
-        metrics = fleet(watch.metric_name, watch.function, watch.statistic)
+        metrics = fleet(watch.metric_name, watch.function, watch.statistic, watch.period)
         for n, metric in enumerate(metrics, start=1):
             suffix = f"{n}" if len(metrics) > 1 else ""
             specs.append(
@@ -82,7 +99,7 @@ def specs_from(watches: list[Watch], fleet: Callable[[str, str, str], list[cloud
     return specs
 
 
-def node_query(function: str, metric_name: str, cluster_id: str) -> cloudwatch.MathExpression:
+def node_query(function: str, metric_name: str, cluster_id: str, period: Duration) -> cloudwatch.MathExpression:
     """A Metrics Insights query over every node of one cache cluster (``CacheClusterId`` and
     ``CacheNodeId``), however many nodes it has now or later."""
     return cloudwatch.MathExpression(
@@ -92,14 +109,35 @@ def node_query(function: str, metric_name: str, cluster_id: str) -> cloudwatch.M
         ),
         using_metrics={},
         label=f"{metric_name} ({function.lower()} over the cluster's nodes)",
-        period=Duration.minutes(1),
+        period=period,
     )
+
+
+def member_queries(
+    function: str, metric_name: str, cluster_ids: list[str], period: Duration
+) -> list[cloudwatch.MathExpression]:
+    """Metrics Insights queries over the given member clusters of a replication group."""
+    return [
+        cloudwatch.MathExpression(
+            expression=query,
+            using_metrics={},
+            label=f"{metric_name} ({function.lower()} over the group's nodes)",
+            period=period,
+        )
+        for query in insights_queries(function, metric_name, cluster_ids)
+    ]
 
 
 MAX_QUERY_LENGTH = 2048
 """A Metrics Insights query (``MetricDataQuery.Expression``) holds at most 2,048 characters [API]."""
 TOKEN_LENGTH = 40
-"""What a deploy-time id (a replication group id, at most 40 characters) adds to a query."""
+"""What a deploy-time id (a replication group id, at most 40 characters) becomes in a query."""
+_TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
+
+
+def deployed_length(text: str) -> int:
+    """The most characters ``text`` can have once deployed: each token as its longest value."""
+    return len(_TOKEN.sub("x" * TOKEN_LENGTH, text))
 
 
 def insights_queries(function: str, metric_name: str, cluster_ids: list[str]) -> list[str]:
@@ -109,7 +147,7 @@ def insights_queries(function: str, metric_name: str, cluster_ids: list[str]) ->
     length = len(head)
     for cluster in cluster_ids:
         term = f"CacheClusterId = '{cluster}'"
-        size = len(term) + len(" OR ") + (TOKEN_LENGTH if "${Token[" in cluster else 0)
+        size = deployed_length(term) + len(" OR ")
         if queries[-1] and length + size > MAX_QUERY_LENGTH:
             queries.append([])
             length = len(head)

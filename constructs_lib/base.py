@@ -24,7 +24,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import rules
-from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds, Watch, specs_from
+from constructs_lib.alarm_specs import COUNT_PERIOD, AlarmSpec, AlarmThresholds, Watch, member_queries, specs_from
 from constructs_lib.errors import ElastiCacheValidationError, ValidationIssue
 from constructs_lib.facts.engines import Engine
 from constructs_lib.validation import has_attributes
@@ -398,9 +398,18 @@ class NodeCacheBase(CacheBase):
     """A Valkey or Redis OSS cache made of nodes (a replication group), whose metrics are per node.
     (``MemcachedCluster`` derives from ``CacheBase``: Memcached publishes none of these metrics.)"""
 
-    def _fleet_metrics(self, metric_name: str, function: str, statistic: str) -> list[cloudwatch.IMetric]:
-        """Series that together cover every node, for alarms. Default: metric math over the known members."""
-        return [self.metric(metric_name, statistic=statistic, aggregate=function)]
+    def _alarm_member_ids(self) -> list[str]:
+        """The member clusters (``CacheClusterId``) the alarms cover. Default: the known members."""
+        return [dimensions["CacheClusterId"] for dimensions in self._metric_dimension_sets()]
+
+    def _fleet_metrics(
+        self, metric_name: str, function: str, statistic: str, period: Duration
+    ) -> list[cloudwatch.IMetric]:
+        """Metrics Insights queries over the alarm members, for alarms: Metrics Insights aggregates
+        the nodes' data points with ``function`` itself (``statistic`` is for metric math), and a
+        query holds at most 2,048 characters, so a large group gets several."""
+        del statistic
+        return list(member_queries(function, metric_name, self._alarm_member_ids(), period))
 
     def alarm_specs(self, thresholds: AlarmThresholds) -> list[AlarmSpec]:
         """Engine CPU, memory for eviction, evictions, swap, connections, authentication failures,
@@ -423,7 +432,15 @@ class NodeCacheBase(CacheBase):
                 "Maximum",
                 t.memory_percent,
             ),
-            Watch("Evictions", "Keys evicted for lack of memory", "Evictions", "SUM", "Sum", t.evictions),
+            Watch(
+                "Evictions",
+                "Keys evicted for lack of memory",
+                "Evictions",
+                "SUM",
+                "Sum",
+                t.evictions,
+                period=COUNT_PERIOD,
+            ),
             Watch("Swap", "Swap used by a node", "SwapUsage", "MAX", "Maximum", t.swap_bytes),
             Watch(
                 "Connections",
@@ -441,6 +458,7 @@ class NodeCacheBase(CacheBase):
                 "Sum",
                 t.authentication_failures,
                 periods=1,
+                period=COUNT_PERIOD,
             ),
             Watch(
                 "Throttled",

@@ -25,7 +25,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import rules
-from constructs_lib.alarm_specs import AlarmSpec, AlarmThresholds, Watch, node_query, specs_from
+from constructs_lib.alarm_specs import COUNT_PERIOD, AlarmSpec, AlarmThresholds, Watch, node_query, specs_from
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_windows
 from constructs_lib.base import (
     NAMESPACE,
@@ -169,7 +169,15 @@ class MemcachedClusterBase(CacheBase):
         watches = [
             Watch("Cpu", "CPU of the busiest Memcached node", "CPUUtilization", "MAX", "Maximum", t.cpu_percent),
             Watch("Swap", "Swap used by a node", "SwapUsage", "MAX", "Maximum", t.swap_bytes),
-            Watch("Evictions", "Items evicted for lack of memory", "Evictions", "SUM", "Sum", t.evictions),
+            Watch(
+                "Evictions",
+                "Items evicted for lack of memory",
+                "Evictions",
+                "SUM",
+                "Sum",
+                t.evictions,
+                period=COUNT_PERIOD,
+            ),
             Watch(
                 "Connections",
                 "Client connections of a node near its 65,000 limit",
@@ -179,9 +187,8 @@ class MemcachedClusterBase(CacheBase):
                 t.connections_per_node,
             ),
         ]
-        return specs_from(
-            watches, lambda metric_name, function, _: [node_query(function, metric_name, self._metric_cluster_id)]
-        )
+        cluster = self._metric_cluster_id
+        return specs_from(watches, lambda name, function, _, period: [node_query(function, name, cluster, period)])
 
     def grant_connect(self, grantee: iam.IGrantable, *users: Any) -> iam.Grant:
         """Refused: Memcached has no IAM authentication (``elasticache:Connect``)."""

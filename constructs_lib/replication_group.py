@@ -11,16 +11,15 @@ from collections.abc import Mapping, Sequence
 
 from aws_cdk import Annotations, CfnUpdatePolicy, Duration, RemovalPolicy
 from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import nag, rules
-from constructs_lib.alarm_specs import insights_queries
 from constructs_lib.auth import AuthBinding, CacheAuth
 from constructs_lib.autoscaling import ScalingDimension, ScalingMetric, ScalingRequest, add_scaling, check_scaling
 from constructs_lib.backups import DEFAULT_MAINTENANCE_WINDOW, check_retention, check_windows
@@ -356,6 +355,7 @@ class ReplicationGroup(NodeCacheBase):
         self.resource.apply_removal_policy(removal.cache)
         if self._auth.user_group is not None:
             nag.acknowledge_rbac_instead_of_token(self.resource)
+        self.rotation: lambda_.Function | None = None
         if credential_rotation is not None and self._auth.generated is not None:
             self.rotation = add_rotation(
                 self,
@@ -545,22 +545,9 @@ class ReplicationGroup(NodeCacheBase):
     def _has_replicas(self) -> bool:
         return self.topology.replicas > 0 or ScalingDimension.REPLICAS in self._scaled
 
-    def _fleet_metrics(self, metric_name: str, function: str, statistic: str) -> list[cloudwatch.IMetric]:
-        """Metrics Insights queries over every member the group can have, so that nodes the scaler
-        adds are watched too (their ids continue the numbering up to the scaler's maximum). A query
-        holds at most 2,048 characters, so a large group gets several."""
-        del statistic  # Metrics Insights aggregates the nodes' data points with ``function`` itself
-        return [
-            cloudwatch.MathExpression(
-                expression=query,
-                using_metrics={},
-                label=f"{metric_name} ({function.lower()} over the group's nodes)",
-                period=Duration.minutes(1),
-            )
-            for query in insights_queries(function, metric_name, self._possible_members())
-        ]
-
-    def _possible_members(self) -> list[str]:
+    def _alarm_member_ids(self) -> list[str]:
+        """Every member the group can have, so that nodes the scaler adds are watched too (their ids
+        continue the numbering up to the scaler's maximum)."""
         base = self._id_given.lower() if self._id_given and not is_token(self._id_given) else self.cache_id
         topology = self.topology
         shards, replicas = topology.shards, topology.replicas

@@ -21,6 +21,7 @@ from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from constructs import Construct
@@ -35,6 +36,7 @@ from constructs_lib.facts.names import AWS_ACCOUNT, AWS_REGION, SERVERLESS_CACHE
 from constructs_lib.facts.serverless import PORTS, READER_PORTS, ServerlessEngine
 from constructs_lib.network import CacheConnections, security_groups_or_closed, select_private_subnets
 from constructs_lib.removal import FamilyRemoval
+from constructs_lib.rotation import DEFAULT_SCHEDULE, USER_PASSWORD, RotationTarget, add_rotation, check_schedule
 from constructs_lib.serverless_settings import (
     UsageLimits,
     check_auth,
@@ -219,6 +221,11 @@ class ServerlessCache(ServerlessCacheBase):
     :param removal_policy: for the cache and everything it creates (see ``constructs_lib.removal``).
         ``SNAPSHOT`` writes ``FinalSnapshotName`` with ``DeletionPolicy: Delete``: CloudFormation has
         no ``Snapshot`` policy for serverless caches (cfn-lint E3035). Default: ``RemovalPolicy.SNAPSHOT``.
+    :param credential_rotation: how often to rotate the generated application user's password
+        through Secrets Manager rotation (``ModifyUser``, both passwords valid during the switch),
+        1-1000 days; ``None`` turns rotation off. The rotation function runs in the cache's subnets
+        and must reach the Secrets Manager and ElastiCache APIs (NAT or interface endpoints).
+        Default: 30 days (when a user is generated).
     """
 
     def __init__(
@@ -239,6 +246,7 @@ class ServerlessCache(ServerlessCacheBase):
         daily_snapshot_time: str | None = None,
         final_snapshot_name: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.SNAPSHOT,
+        credential_rotation: Duration | None = DEFAULT_SCHEDULE,
     ) -> None:
         super().__init__(scope, id)
         issues = Issues(self.node.path)
@@ -262,6 +270,7 @@ class ServerlessCache(ServerlessCacheBase):
             "key_arn",
         )
         issues.enum("removal_policy", removal_policy, RemovalPolicy)
+        check_schedule(issues, credential_rotation)
         backups = check_backups(
             issues,
             backup_retention=backup_retention,
@@ -326,6 +335,25 @@ class ServerlessCache(ServerlessCacheBase):
         self.resource.apply_removal_policy(
             RemovalPolicy.DESTROY if removal.cache is RemovalPolicy.SNAPSHOT else removal.cache
         )
+        user = self._auth.generated_user
+        self.rotation: lambda_.Function | None = None
+        if credential_rotation is not None and user is not None and self._auth.generated is not None:
+            endpoint = self.endpoint
+            self.rotation = add_rotation(
+                self,
+                "CredentialRotation",
+                secret=self._auth.generated,
+                target=RotationTarget(
+                    USER_PASSWORD, user.user_arn, {"USER_ID": user.user_id}, endpoint.address, endpoint.port, True
+                ),
+                vpc=vpc,
+                subnets=ec2.SubnetSelection(subnets=subnets.subnets),
+                cache_connections=self._connections,
+                encryption_key=self.encryption_key,
+                schedule=credential_rotation,
+                removal_policy=removal.others,
+                logs_removal_policy=removal.logs,
+            )
 
     # --- CacheBase ------------------------------------------------------------------------------
 

@@ -146,7 +146,7 @@ def add_rotation(
                 conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}},
             )
         )
-    iam.ManagedPolicy(holder, "Policy", roles=[role], statements=statements)
+    policy = iam.ManagedPolicy(holder, "Policy", roles=[role], statements=statements)
     group = ec2.SecurityGroup(
         holder,
         "SecurityGroup",
@@ -180,7 +180,9 @@ def add_rotation(
         },
         description=f"Rotates {target.kind} credentials of an ElastiCache cache",
     )
-    function.node.add_dependency(role)
+    # Lambda checks ec2:CreateNetworkInterface when it creates a function in a VPC, so the policy
+    # granting it must be attached first (the role alone is referenced, the policy is not).
+    function.node.add_dependency(policy)
     secret.add_rotation_schedule("Rotation", rotation_lambda=function, automatically_after=schedule)
     nag.acknowledge(
         holder,

@@ -22,7 +22,7 @@ from constructs_lib import (
     ServerlessEngine,
     UsageLimits,
 )
-from constructs_lib.alarm_specs import MAX_QUERY_LENGTH, AlarmThresholds, insights_queries
+from constructs_lib.alarm_specs import MAX_QUERY_LENGTH, TOKEN_LENGTH, AlarmThresholds, insights_queries
 from constructs_lib.alarms import CacheAlarms
 from tests.conftest import isolated_vpc, logical_id, new_app
 from tests.constructs_lib.negative import Case, any_value
@@ -246,6 +246,40 @@ def test_a_dashboard_shows_every_alarm(built: Built) -> None:
     dashboard = built.resources[logical_id(built.single_alarms.dashboard)]
     body = str(dashboard["Properties"]["DashboardBody"])
     assert body.count('"alarms"') == 9
+
+
+def test_levels_take_one_minute_and_counts_five(built: Built) -> None:
+    alarms = built.alarms(built.single_alarms)
+    periods = {name: alarm["Metrics"][0]["Period"] for name, alarm in alarms.items()}
+    assert periods == {name: 300 if name in ("Evictions", "AuthenticationFailures") else 60 for name in alarms}
+    memcached = built.alarms(built.memcached_alarms)
+    assert (memcached["Evictions"]["Metrics"][0]["Period"], memcached["Cpu"]["Metrics"][0]["Period"]) == (300, 60)
+
+
+def test_generated_ids_are_budgeted_at_their_longest(built: Built) -> None:
+    """A group without a fixed id: each member id is a token that deploys as at most 40 characters
+    and a suffix, so 24 members (6 shards of 4 nodes) fit one query."""
+    stack = cdk.Stack(new_app(), "Generated", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    group = ReplicationGroup(
+        stack,
+        "Group",
+        vpc=isolated_vpc(stack),
+        engine_version=EngineVersion.VALKEY_8_2,
+        node_type="cache.r7g.large",
+        shards=2,
+        replicas=1,
+    )
+    group.auto_scale_shards(minimum=1, maximum=6)
+    group.auto_scale_replicas(minimum=1, maximum=3)
+    CacheAlarms(stack, "Alarms", cache=group, dashboard=False, event_notifications=False)
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    cpu = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    cpu = [a for a in cpu if a["AlarmDescription"].startswith("Engine CPU")]
+    assert len(cpu) == 1
+    expression = cpu[0]["Metrics"][0]["Expression"]["Fn::Join"][1]
+    assert sum(1 for part in expression if isinstance(part, dict)) == 24
+    longest = sum(len(part) if isinstance(part, str) else TOKEN_LENGTH for part in expression)
+    assert longest <= MAX_QUERY_LENGTH
 
 
 def test_long_member_lists_split_into_queries_that_fit() -> None:

@@ -57,6 +57,11 @@ def test_the_application_users_password_rotates_every_30_days(built: Built) -> N
     assert variables["CACHE_HOST"] == get_att(built.users.resource, "PrimaryEndPoint.Address")
     assert (variables["CACHE_PORT"], variables["CACHE_TLS"]) == ("6379", "true")
     assert len(props["VpcConfig"]["SubnetIds"]) == 2
+    # Created after the policy that lets Lambda create its network interfaces in the VPC.
+    (policy_id,) = [
+        k for k, r in built.resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy" and k.startswith("Users")
+    ]
+    assert policy_id in function["DependsOn"]
 
 
 def test_the_role_holds_only_what_the_steps_need(built: Built) -> None:

@@ -106,6 +106,9 @@ class Built:
                 max_ecpu_per_second=ecpus.value_as_number,  # type: ignore[arg-type]  # a number token
             ),
         )
+        self.unrotated = ServerlessCache(
+            stack, "Unrotated", vpc=vpc, engine=ServerlessEngine.VALKEY_8, credential_rotation=None
+        )
         self.client = ec2.SecurityGroup(stack, "Client", vpc=vpc, allow_all_outbound=False)
         self.standard.connections.allow_default_port_from(self.client, "from client")
         self.memcached.connections.allow_default_port_from(self.client, "memcached from client")
@@ -238,6 +241,29 @@ def test_every_option_is_written(built: Built) -> None:
     assert [c.node.id for c in built.redis.node.children] == ["Resource"]
 
 
+def test_the_generated_users_password_rotates_every_30_days(built: Built) -> None:
+    """The same rotation function as a replication group's: ModifyUser, then a login over TLS."""
+    resources = built.resources
+    schedules = [r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::SecretsManager::RotationSchedule"]
+    secret = built.standard.auth_secret
+    assert secret is not None
+    (schedule,) = [s for s in schedules if s["SecretId"] == ref(secret)]
+    assert schedule["RotationRules"] == {"ScheduleExpression": "rate(30 days)"}
+    assert built.standard.rotation is not None
+    function = resources[logical_id(built.standard.rotation)]["Properties"]
+    variables = function["Environment"]["Variables"]
+    assert (variables["CREDENTIAL_KIND"], variables["CACHE_PORT"], variables["CACHE_TLS"]) == (
+        "user-password",
+        "6379",
+        "true",
+    )
+    assert variables["CACHE_HOST"] == get_att(built.standard.resource, "Endpoint.Address")
+    # Nothing generated, nothing to rotate: a group of the user's own, Memcached, no auth, opted out.
+    assert (built.redis.rotation, built.memcached.rotation, built.open.rotation) == (None, None, None)
+    assert built.unrotated.rotation is None
+    assert built.unrotated.auth_secret is not None
+
+
 def test_memcached_has_no_users_but_snapshots(built: Built) -> None:
     props = built.props(built.memcached)
     assert (props["Engine"], props["MajorEngineVersion"]) == ("memcached", "1.6")
@@ -300,8 +326,12 @@ def test_removal_policy_covers_the_family(
         "AWS::ElastiCache::User",
         "AWS::SecretsManager::Secret",
     ):
-        (found,) = built.under(construct, type_name)
-        policies[type_name] = {(found.get("DeletionPolicy", "Delete"), found.get("UpdateReplacePolicy", "Delete"))}
+        # The cache's security group and, where a password rotates, the rotation function's.
+        found = built.under(construct, type_name)
+        assert found, type_name
+        policies[type_name] = {
+            (r.get("DeletionPolicy", "Delete"), r.get("UpdateReplacePolicy", "Delete")) for r in found
+        }
     assert policies.pop(SERVERLESS) == {(cache, cache)}
     assert policies.pop("AWS::KMS::Key") == {(key, key)}
     assert all(pairs == {(others, others)} for pairs in policies.values()), policies

@@ -291,6 +291,14 @@ CASES = [
         "onn ~*",
         lambda s: {"auth": CacheAuth.user_group(access_string="onn ~*")},
     ),
+    Case(
+        "EC272",
+        "serverless",
+        "credential_rotation",
+        "whole days from 1 to 1000",
+        "1001 days",
+        lambda s: {"credential_rotation": cdk.Duration.days(1001)},
+    ),
     # Backups
     Case(
         "EC404",

@@ -37,21 +37,28 @@ def built() -> Built:
     return Built()
 
 
-def test_the_stack_has_the_cache_its_family_and_alarms_only(built: Built) -> None:
+def test_the_stack_has_the_cache_its_family_rotation_and_alarms_only(built: Built) -> None:
     assert sorted(r["Type"] for r in built.resources.values()) == [
         *["AWS::CloudWatch::Alarm"] * 4,
         "AWS::CloudWatch::Dashboard",
-        "AWS::EC2::SecurityGroup",
-        "AWS::EC2::SecurityGroupEgress",
-        "AWS::EC2::SecurityGroupIngress",
+        *["AWS::EC2::SecurityGroup"] * 2,  # the cache's, the rotation function's
+        *["AWS::EC2::SecurityGroupEgress"] * 2,
+        *["AWS::EC2::SecurityGroupIngress"] * 2,
         "AWS::ElastiCache::ServerlessCache",
         "AWS::ElastiCache::User",
         "AWS::ElastiCache::UserGroup",
         "AWS::Events::Rule",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::Role",
         "AWS::KMS::Key",
         "AWS::KMS::Key",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Permission",
+        "AWS::Logs::LogGroup",
         "AWS::SNS::Topic",
         "AWS::SNS::TopicPolicy",
+        "AWS::SecretsManager::ResourcePolicy",
+        "AWS::SecretsManager::RotationSchedule",
         "AWS::SecretsManager::Secret",
     ]
     assert built.network in built.stack.dependencies
@@ -76,9 +83,16 @@ def test_a_valkey_cache_with_a_user_group_in_the_network_stacks_private_subnets(
     assert "{{resolve:secretsmanager:" in str(user["Properties"]["AuthenticationMode"]["Passwords"])
 
 
-def test_only_the_application_security_group_gets_in(built: Built) -> None:
-    (ingress,) = built.of_type("AWS::EC2::SecurityGroupIngress")
-    (egress,) = built.of_type("AWS::EC2::SecurityGroupEgress")
+def test_only_the_application_and_the_rotation_function_get_in(built: Built) -> None:
+    ingress, rotation_ingress = sorted(
+        built.of_type("AWS::EC2::SecurityGroupIngress"), key=lambda r: "Credential" in r["Properties"]["Description"]
+    )
+    assert rotation_ingress["Properties"]["Description"] == "Credential rotation test login"
+    (egress,) = [
+        r
+        for r in built.of_type("AWS::EC2::SecurityGroupEgress")
+        if r["Properties"]["Description"] == "Valkey from the application"
+    ]
     for rule in (ingress["Properties"], egress["Properties"]):
         assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 6379, 6380)
         assert rule["Description"] == "Valkey from the application"
@@ -97,11 +111,12 @@ def test_acknowledgments_are_the_librarys_and_carry_reasons(built: Built) -> Non
         if entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         for rule, reason in entry.data.items()
     }
-    secret = built.stack.cache.auth_secret
-    assert secret is not None
+    rotation = built.stack.cache.rotation
+    assert rotation is not None
+    # The password rotates, so no rotation rule is acknowledged; the function's own are.
     assert set(acknowledged) == {
-        (secret.node.path, "AwsSolutions::AwsSolutions-SMG4"),
-        (secret.node.path, "HIPAA.Security::HIPAA.Security-SecretsManagerRotationEnabled"),
-        (secret.node.path, "NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled"),
+        (rotation.node.scope.node.path, "AwsSolutions::AwsSolutions-IAM5[Resource::*]"),  # type: ignore[union-attr]
+        (rotation.node.scope.node.path, "HIPAA.Security::HIPAA.Security-LambdaDLQ"),  # type: ignore[union-attr]
+        (rotation.node.scope.node.path, "NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ"),  # type: ignore[union-attr]
     }
     assert all(len(reason.split()) >= 30 for reason in acknowledged.values())
