@@ -11,7 +11,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 # uv uses .venv's Python, never one it downloads.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install synth diff deploy verify test lint lock bench clean
+.PHONY: install synth diff deploy verify test lint typecheck suite lock bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -91,15 +91,25 @@ VERIFY_ARGS ?=
 verify: install
 	elasticache-verify check --stack $(STACK) $(VERIFY_ARGS)
 
-# lint and the bytecode step side by side: mypy uses one CPU, compileall the rest.
+# ruff first (seconds), then mypy beside the bytecode step and the test suite: mypy, cold on a
+# fresh clone, keeps one CPU busy for over a minute, while the suite waits on its subprocesses
+# (the CDK CLI, moto, redis-server) much of the time. Measured on a fresh clone (2 CPUs, quiet):
+# 5 min 36 s one after the other, against about a minute less side by side.
 test: install
-	$(MAKE) --no-print-directory -j 2 lint $(VENV)/.bytecode
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory -j 2 typecheck suite
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+typecheck: install
 	$(BIN)/mypy
+
+suite: install $(VENV)/.bytecode
+	$(BIN)/python -m pytest
 
 # Re-resolve the locks from requirements/*.in, keeping every pin the inputs do not force to move
 # (`make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed release). dev.txt first:
