@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+# The checker's table fits the terminal: COLUMNS, else the terminal's width, else 120 columns. The
+# tests read the 120-column layout whatever runs them: an 80-column terminal, or pytest-xdist, whose
+# workers get COLUMNS=80. The CLI subprocesses the tests start inherit it.
+os.environ["COLUMNS"] = "120"
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
