@@ -91,6 +91,7 @@ class CacheAlarms(Construct):
 
         self.topic = topic or _encrypted_topic(self)
         self.alarms: list[cloudwatch.Alarm] = []
+        titles: list[str] = []  # the alarms' ids, kept here: reading alarm.node.id asks jsii twice
         action = actions.SnsAction(self.topic)
         for spec in cache.alarm_specs(thresholds):
             alarm = cloudwatch.Alarm(
@@ -107,14 +108,15 @@ class CacheAlarms(Construct):
             alarm.add_alarm_action(action)
             alarm.add_ok_action(action)
             self.alarms.append(alarm)
+            titles.append(spec.id)
         if dashboard:
             self.dashboard = cloudwatch.Dashboard(
                 self,
                 "Dashboard",
                 widgets=[
                     [
-                        cloudwatch.AlarmWidget(alarm=alarm, title=alarm.node.id, width=8, height=6)
-                        for alarm in self.alarms[i : i + 3]
+                        cloudwatch.AlarmWidget(alarm=alarm, title=title, width=8, height=6)
+                        for alarm, title in zip(self.alarms[i : i + 3], titles[i : i + 3], strict=True)
                     ]
                     for i in range(0, len(self.alarms), 3)
                 ],

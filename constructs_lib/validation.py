@@ -29,18 +29,29 @@ E = TypeVar("E", bound=Enum)
 def is_token(value: object) -> bool:
     """True for a deploy-time value, or a list holding one."""
     if isinstance(value, str):
-        # An element of an encoded list token ("#{Token[...]}") is not recognised on its own.
-        return Token.is_unresolved(value) or "#{Token[" in value or "${Token[" in value
+        # Decided here rather than by Token.is_unresolved, a call into jsii's Node.js process for
+        # every string the constructs check: CDK recognises a string token by its "${Token[" marker
+        # (TokenString), and an element of an encoded list token ("#{Token[...]}") it does not
+        # recognise on its own at all.
+        return "${Token[" in value or "#{Token[" in value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Token.is_unresolved(value)
     if isinstance(value, (list, tuple)):
-        return any(is_token(item) for item in value) or Token.is_unresolved(list(value))
+        # A list token is a list of one encoded string, which the items' check finds.
+        return any(is_token(item) for item in value)
     return False
 
 
 def has_attributes(value: object, *names: str) -> bool:
-    """Duck-typed check for a jsii interface (``IVpc``, ``IKey`` ...), which ``isinstance`` cannot test."""
-    return value is not None and not isinstance(value, (str, bytes)) and all(hasattr(value, n) for n in names)
+    """Duck-typed check for a jsii interface (``IVpc``, ``IKey`` ...), which ``isinstance`` cannot test.
+
+    The class is asked first: jsii classes declare their properties there, and reading one from the
+    object would fetch its value from jsii's Node.js process."""
+    return (
+        value is not None
+        and not isinstance(value, (str, bytes))
+        and all(hasattr(type(value), n) or hasattr(value, n) for n in names)
+    )
 
 
 class Issues:

@@ -249,3 +249,10 @@ def test_the_function_file_is_self_contained() -> None:
     source = (Path(__file__).resolve().parents[2] / "constructs_lib" / "rotation" / "handler.py").read_text()
     assert "aws_cdk" not in source
     assert "constructs_lib" not in source, "it runs in Lambda with only boto3 and the bundled redis-py"
+
+
+def test_the_construct_sets_the_credential_kinds_the_handler_knows() -> None:
+    # The construct writes them into CREDENTIAL_KIND without importing the handler (boto3, redis-py).
+    from constructs_lib import rotation
+
+    assert (rotation.AUTH_TOKEN, rotation.USER_PASSWORD) == (AUTH_TOKEN, USER_PASSWORD)
