@@ -1052,7 +1052,7 @@ class Serverless(cdk.Stack):
         allow(self, "FromApp", group, network.app_group_id, (6379, 6380), "Valkey from the application")
         description = f"Valkey 8 (serverless) cache {path}"
         role = rotation_role(self)
-        encryption = cache_key(self, f"Encrypts {description}", logs=False, rotation=role)
+        encryption = cache_key(self, f"Encrypts {description}", rotation=role)  # logs: the rotation's
         secret = user_password(self, encryption, path)
         user, users = rbac(self, engine="valkey", ids="l1-serverless", secret=secret)
         cache = elasticache.CfnServerlessCache(

@@ -29,6 +29,7 @@ class Built:
             stack, "Token", **common, auth=CacheAuth.generated_token(), credential_rotation=cdk.Duration.days(7)
         )
         self.off = ReplicationGroup(stack, "Off", **common, credential_rotation=None)
+        self.unlogged = ReplicationGroup(stack, "Unlogged", **common, log_delivery=[])
         self.resources: dict[str, Any] = Template.from_stack(stack).to_json()["Resources"]
 
     def of_type(self, type_name: str, under: str) -> list[dict[str, Any]]:
@@ -62,6 +63,28 @@ def test_the_application_users_password_rotates_every_30_days(built: Built) -> N
         k for k, r in built.resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy" and k.startswith("Users")
     ]
     assert policy_id in function["DependsOn"]
+
+
+@pytest.mark.parametrize("group", ["Users", "Unlogged"])
+def test_cloudwatch_logs_may_use_the_key_of_the_functions_log_group(built: Built, group: str) -> None:
+    # Without it CloudFormation cannot create the function's encrypted log group; "Unlogged" delivers
+    # no cache logs, so the statement comes from the rotation alone, and "Users" has it once for both.
+    ((key_id, key),) = [
+        (k, r) for k, r in built.resources.items() if r["Type"] == "AWS::KMS::Key" and k.startswith(group)
+    ]
+    (function_logs,) = [
+        r
+        for k, r in built.resources.items()
+        if r["Type"] == "AWS::Logs::LogGroup" and k.startswith(f"{group}CredentialRotation")
+    ]
+    assert function_logs["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    logs_statements = [
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s["Principal"].get("Service") == "logs.us-east-1.amazonaws.com"
+    ]
+    assert len(logs_statements) == 1
+    assert "kms:GenerateDataKey*" in logs_statements[0]["Action"]
 
 
 def test_the_role_holds_only_what_the_steps_need(built: Built) -> None:
