@@ -213,6 +213,14 @@ def _check_primary(issues: Issues, primary: ReplicationGroup, region: str | None
     )
     issues.require(
         rules.GLOBAL_DATASTORE_MEMBER,
+        primary.rotation is None,
+        "primary",
+        "a group with credential_rotation=None: its AUTH token serves every region of the datastore, "
+        "and this library rotates a token from one region's function only, so it does not rotate it",
+        "credential rotation",
+    )
+    issues.require(
+        rules.GLOBAL_DATASTORE_MEMBER,
         primary.user_group is None,
         "primary",
         "a group with an AUTH token or no authentication: a Global Datastore supports AUTH, and user "

@@ -6,6 +6,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import Duration
 
 from constructs_lib import CacheAuth, ElastiCacheValidationError, EngineVersion, ReplicationGroup, TransitEncryption
 from constructs_lib.facts.global_datastore import ID_PREFIXES, global_datastore_id
@@ -23,6 +24,7 @@ def _primary(stack: cdk.Stack, id: str, **overrides: Any) -> ReplicationGroup:
         "engine_version": EngineVersion.VALKEY_8_2,
         "node_type": "cache.r7g.large",
         "auth": CacheAuth.generated_token(secret_name="orders/token"),
+        "credential_rotation": None,
         **overrides,
     }
     return ReplicationGroup(stack, id, **props)
@@ -196,6 +198,14 @@ CASES = [
         lambda s: {"primary": {"node_type": "cache.r8g.large"}},
     ),
     Case("EC261", "gds", "primary", "user groups are regional", "a user group", lambda s: {"primary": {"auth": None}}),
+    Case(
+        "EC261",
+        "gds",
+        "primary",
+        "credential_rotation=None",
+        "credential rotation",
+        lambda s: {"primary": {"credential_rotation": Duration.days(30)}},
+    ),
     Case(
         "EC261",
         "gds",
