@@ -493,7 +493,8 @@ class _ImportedMemcachedCluster(ImportedCacheMixin, MemcachedClusterBase):
         issues.name("region", region, AWS_REGION)
         issues.name("account", account, AWS_ACCOUNT)
         issues.raise_if_any()
-        self._id = cluster_id
+        # ElastiCache stores the id in lower case, and so names the cluster in ARNs and metrics.
+        self._id = cluster_id if is_token(cluster_id) else cluster_id.lower()
         self.remember(
             endpoint=CacheEndpoint(endpoint_address, port) if endpoint_address else None,
             security_groups=security_groups,
@@ -507,7 +508,7 @@ class _ImportedMemcachedCluster(ImportedCacheMixin, MemcachedClusterBase):
 
     @property
     def _metric_cluster_id(self) -> str:
-        return self._id if is_token(self._id) else self._id.lower()
+        return self._id
 
     def _node_ids_or_none(self) -> list[str] | None:
         return self._node_ids

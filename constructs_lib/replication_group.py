@@ -660,7 +660,8 @@ class _ImportedReplicationGroup(ImportedCacheMixin, NodeCacheBase):
         issues.name("region", region, AWS_REGION)
         issues.name("account", account, AWS_ACCOUNT)
         issues.raise_if_any()
-        self._id = replication_group_id
+        # ElastiCache stores the id in lower case, and so names the group in ARNs and metrics.
+        self._id = replication_group_id if is_token(replication_group_id) else replication_group_id.lower()
         self._engine = engine
         self._port = port
         self.remember(

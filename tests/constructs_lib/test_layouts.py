@@ -138,7 +138,8 @@ def _imported_app() -> tuple[cdk.Stack, Any, iam.Role]:
     cache = ReplicationGroup.from_replication_group_attributes(
         stack,
         "Orders",
-        replication_group_id="orders",
+        # As a user may write it; ElastiCache stores (and names in ARNs) the id in lower case.
+        replication_group_id="Orders",
         endpoint_address="master.orders.abc123.use1.cache.amazonaws.com",
         port=6380,
         security_groups=[ec2.SecurityGroup.from_security_group_id(stack, "OrdersSg", "sg-0123456789abcdef0")],

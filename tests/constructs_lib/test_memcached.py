@@ -440,7 +440,8 @@ def test_an_existing_cluster_imported_into_another_app() -> None:
     cache.connections.allow_default_port_from(client, "Memcached from the app")
     assert cache.endpoint.socket_address == "sessions.abc123.cfg.use1.cache.amazonaws.com:11211"
     assert cache.engine is Engine.MEMCACHED
-    assert cache.cache_arn == "arn:aws:elasticache:eu-west-1:111111111111:cluster:Sessions"
+    # ElastiCache stores cluster ids in lower case: "Sessions" is named "sessions" in its ARN.
+    assert cache.cache_arn == "arn:aws:elasticache:eu-west-1:111111111111:cluster:sessions"
     math = cache.metric_evictions().to_metric_config().math_expression
     assert math is not None
     series = [metric.to_metric_config().metric_stat for metric in math.using_metrics.values()]
