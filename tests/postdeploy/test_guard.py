@@ -267,3 +267,20 @@ def test_guard_compares_with_the_deployed_template(aws: Aws, pair: tuple[Path, P
     assert [(f["property"], f["old"], f["new"], f["allowed"]) for f in report["findings"]] == [
         ("ReplicationGroupId", "app-redis", "orders-cache", False)
     ]
+
+
+def test_guard_of_a_stack_not_deployed_is_a_usage_error(aws: Aws, pair: tuple[Path, Path]) -> None:
+    """Fail closed: with nothing deployed to compare with, the guard cannot say nothing is replaced."""
+    _, after = pair
+    with stubs.stubbed(aws, "cloudformation", REGION) as cfn:
+        cfn.add_client_error(
+            "get_template",
+            service_error_code="ValidationError",
+            service_message="Stack with id ElastiCacheKit-Missing does not exist",
+            http_status_code=400,
+            expected_params={"StackName": "ElastiCacheKit-Missing", "TemplateStage": "Original"},
+        )
+        result = CliRunner().invoke(cli.main, ["guard", "--template", str(after), "--stack", "ElastiCacheKit-Missing"])
+    assert result.exit_code == 2, result.output
+    assert "ElastiCacheKit-Missing does not exist" in result.output
+    assert "Traceback" not in result.output
