@@ -17,11 +17,12 @@ install: $(VENV)/.installed node_modules/.installed
 
 # The installer: a new virtual environment, then uv from PyPI into it with pip, hash-checked.
 # The venv gets no pip of its own (ensurepip takes 7 s; uv installs the locked pip later): the
-# interpreter's pip installs uv into it (3 s), or, where that Python has no pip, ensurepip does.
+# interpreter's pip installs uv into it (3 s), or, where that Python has no pip or one older than
+# 22.3 (no --python option), ensurepip does.
 $(VENV)/.uv: requirements/uv.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required; set PYTHON=python3.x")'
 	$(PYTHON) -m venv --without-pip $(VENV)
-	if $(PYTHON) -m pip --version >/dev/null 2>&1; then pip="$(PYTHON) -m pip --python $(BIN)/python"; \
+	if $(PYTHON) -m pip --help 2>/dev/null | grep -q -- '--python <python>'; then pip="$(PYTHON) -m pip --python $(BIN)/python"; \
 	else $(BIN)/python -m ensurepip --default-pip >/dev/null && pip="$(BIN)/python -m pip"; fi && \
 	$$pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
 	touch $@
@@ -29,7 +30,8 @@ $(VENV)/.uv: requirements/uv.txt
 # Bytecode. uv does not compile what it installs, and where PYTHONDONTWRITEBYTECODE is set (this
 # machine's environment, CI's, and so every process the tests start) Python never caches what it
 # compiles: without .pyc files each synth recompiles the ~100 modules it loads (aws-cdk-lib's are
-# megabytes each), about 3 s of a 7.7 s `cdk synth`, and the test suite takes 95 s instead of 58 s.
+# megabytes each), about 3 s of a 7.7 s `cdk synth`, and the test suite (58 s at the time this was
+# measured, when it was smaller) took 95 s.
 # .pyc files that exist are read whatever PYTHONDONTWRITEBYTECODE says. Measured on the development
 # machine (2 CPUs) at a quiet moment, fresh .venv, empty uv cache:
 #   uv pip sync                          5 s; every cdk synth 7.7 s, every test process recompiles

@@ -82,6 +82,8 @@ def clean_env(clone: Path, caches: Path) -> dict[str, str]:
     env.update(
         PATH=os.pathsep.join([str(clone / ".venv" / "bin"), str(clone / "node_modules" / ".bin"), *path]),
         UV_CACHE_DIR=str(caches / "uv"),
+        # The Makefile installs uv with the interpreter's pip, which would otherwise use the user's cache.
+        PIP_CACHE_DIR=str(caches / "pip"),
         npm_config_cache=str(caches / "npm"),
         AWS_EC2_METADATA_DISABLED="true",
         AWS_CONFIG_FILE=os.devnull,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]  # PyYAML (from cfn-lint) has no types in our locks
+import yaml
 
 from tests.conftest import ROOT
 

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml  # type: ignore[import-untyped]  # PyYAML (from cfn-lint) has no types in our locks
+import yaml
 
 from tests.ci.commands import BIN
 from tests.ci.conftest import copy_checkout
