@@ -125,7 +125,18 @@ def _minimum_versions(given: tuple[str, ...]) -> dict[str, str]:
     multiple=True,
     help="ENGINE=VERSION, e.g. redis=7.1.0 (engine-version-minimum); repeat per engine.",
 )
-@click.option("--fail-on-error", is_flag=True, help="Exit 1 also when a single check could not run (ERROR).")
+@click.option(
+    "--skip-check",
+    "skipped_checks",
+    multiple=True,
+    type=click.Choice(sorted(c.id for c in ALL_CHECKS)),
+    help="Do not run this check (repeatable); its results say SKIP and why.",
+)
+@click.option(
+    "--fail-on-error",
+    is_flag=True,
+    help="Exit 1 also when a check could not run for a reason other than a failed API call (ERROR).",
+)
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
@@ -152,6 +163,7 @@ def check(
     eviction_policies: tuple[str, ...],
     allowed_user_groups: tuple[str, ...],
     minimum_versions: tuple[str, ...],
+    skipped_checks: tuple[str, ...],
     fail_on_error: bool,
     concurrency: int,
     retry_mode: str,
@@ -177,6 +189,7 @@ def check(
         approved_kms_keys=approved_kms_keys,
         allowed_user_groups=allowed_user_groups,
         minimum_engine_versions=_minimum_versions(minimum_versions),
+        skipped_checks=frozenset(skipped_checks),
         **({"eviction_policies": eviction_policies} if eviction_policies else {}),
     )
     with fatal_errors():

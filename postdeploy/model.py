@@ -115,6 +115,9 @@ class Result:
     message: str
     remediation: str
     reference: str
+    unread: bool = False
+    """An ERROR because a describe call the check needed failed (throttled past the retries, denied,
+    a server error): what the check would have looked at was not seen, so the run fails."""
 
     @property
     def resource(self) -> str:

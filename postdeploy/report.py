@@ -28,10 +28,11 @@ def summary_line(results: Sequence[Result]) -> str:
 
 
 def exit_code(results: Sequence[Result], *, fail_on_error: bool) -> int:
-    """1 when a check failed or something could not be listed (or, with ``fail_on_error``, any
-    check could not run); 0 otherwise. Nothing that was not looked at passes."""
+    """1 when a check failed, something could not be listed, or a check could not read what it
+    looks at (or, with ``fail_on_error``, any check could not run); 0 otherwise. Nothing that was
+    not looked at passes."""
     statuses = {r.status for r in results}
-    unlisted = any(r.status is Status.ERROR and r.check_id in UNLISTED_CHECKS for r in results)
+    unlisted = any(r.status is Status.ERROR and (r.check_id in UNLISTED_CHECKS or r.unread) for r in results)
     failing = Status.FAIL in statuses or unlisted or (fail_on_error and Status.ERROR in statuses)
     return 1 if failing else 0
 

@@ -141,15 +141,20 @@ def run_checks(
     resources: Iterable[CacheResource], context: Context, checks: Sequence[Check] = ALL_CHECKS
 ) -> list[Result]:
     results = []
+    skipped = context.settings.skipped_checks
     for resource in resources:
         for check in checks:
             if resource.kind not in check.kinds:
                 continue
+            unread = False
             try:
-                outcome = check.evaluate(resource, context)
-                status, message = outcome.status, outcome.message
+                if check.id in skipped:
+                    status, message = Status.SKIP, f"{resource.name}: not run (--skip-check {check.id})"
+                else:
+                    outcome = check.evaluate(resource, context)
+                    status, message = outcome.status, outcome.message
             except FetchError as error:
-                status, message = Status.ERROR, f"{resource.name}: {error}"
+                status, message, unread = Status.ERROR, f"{resource.name}: {error}", True
             except CheckError as error:
                 status, message = Status.ERROR, str(error)
             results.append(
@@ -166,6 +171,7 @@ def run_checks(
                     message=message,
                     remediation=check.remediation,
                     reference=check.reference,
+                    unread=unread,
                 )
             )
     return results

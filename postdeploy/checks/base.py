@@ -45,6 +45,7 @@ class Settings:
         (AWS Config ``elasticache-rbac-auth-enabled``'s ``allowedUserGroupIDs``).
     :param minimum_engine_versions: engine -> lowest acceptable version (AWS Config
         ``elasticache-supported-engine-version``'s ``latestRedisVersion`` and ``latestMemcachedVersion``).
+    :param skipped_checks: ids of checks not to run; their results say SKIP and why.
     """
 
     backup_threshold_days: int = DEFAULT_BACKUP_THRESHOLD_DAYS
@@ -52,6 +53,7 @@ class Settings:
     eviction_policies: tuple[str, ...] = tuple(p for p in EVICTION_POLICIES if p != "noeviction")
     allowed_user_groups: tuple[str, ...] = ()
     minimum_engine_versions: Mapping[str, str] = field(default_factory=dict)
+    skipped_checks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

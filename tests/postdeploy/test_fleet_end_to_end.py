@@ -130,13 +130,21 @@ def test_unlistable_kinds_are_reported_not_hidden(everything: tuple[int, dict[st
 
 def test_one_secure_group_exits_zero_without_strict_errors(fleet: Fleet) -> None:
     secure = next(group for group, variant in fleet.groups.items() if variant.name == "secure")
-    result = fleet.verify("--replication-group", secure, "--region", REGION)
+    # moto has no DescribeCacheEngineVersions: a describe call that fails, which fails the run
+    # (nothing unseen passes) ...
+    unread = fleet.verify("--replication-group", secure, "--region", REGION)
+    assert unread.returncode == 1, unread.stdout
+    assert unread.stdout.splitlines()[-1] == "13 PASS, 0 FAIL, 3 ERROR, 3 SKIP (19 results)"
+    # ... so it is skipped here; what remains are ERRORs of checks that could not judge what moto
+    # returned (no parameter group, no security groups), which fail the run only when asked.
+    skip = ("--skip-check", "engine-version-supported")
+    result = fleet.verify("--replication-group", secure, "--region", REGION, *skip)
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == f"account {ACCOUNT}, region {REGION}"
     assert lines[1].split() == ["STATUS", "SEVERITY", "RESOURCE", "CHECK", "MESSAGE"]
-    assert lines[-1] == "13 PASS, 0 FAIL, 3 ERROR, 3 SKIP (19 results)"
-    strict = fleet.verify("--replication-group", secure, "--region", REGION, "--fail-on-error")
+    assert lines[-1] == "13 PASS, 0 FAIL, 2 ERROR, 4 SKIP (19 results)"
+    strict = fleet.verify("--replication-group", secure, "--region", REGION, *skip, "--fail-on-error")
     assert strict.returncode == 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from postdeploy import report
 from postdeploy.checks import ALL_CHECKS
@@ -120,3 +121,10 @@ def test_exit_codes() -> None:
     # Something that could not be listed fails the run with no flag: nothing unseen passes.
     unlistable = unlisted(ACCOUNT, "eu-west-1", ResourceKind.SERVERLESS_CACHE, "*", "serverless caches not listed")
     assert report.exit_code([*passing, unlistable], fail_on_error=False) == 1
+    # So does a check that could not read what it looks at (a describe call failed) ...
+    unread = replace(result("private-subnets", Status.ERROR, "DescribeCacheSubnetGroups failed"), unread=True)
+    assert report.exit_code([*passing, unread], fail_on_error=False) == 1
+    # ... while one that could not judge what it read (an ERROR of its own) needs --fail-on-error.
+    unjudged = result("security-groups-not-open", Status.ERROR, "ElastiCache reported no security groups")
+    assert report.exit_code([*passing, unjudged], fail_on_error=False) == 0
+    assert report.exit_code([*passing, unjudged], fail_on_error=True) == 1
