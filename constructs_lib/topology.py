@@ -10,7 +10,7 @@ from aws_cdk import aws_ec2 as ec2
 
 from constructs_lib import rules
 from constructs_lib.facts.engines import CLUSTER_MODE_MIGRATION, DATA_TIERING, DURABILITY, Engine, EngineVersion
-from constructs_lib.facts.limits import MAX_REPLICAS, MAX_SHARDS
+from constructs_lib.facts.limits import CLUSTER_MODE_STEPS, MAX_REPLICAS, MAX_SHARDS
 from constructs_lib.facts.node_types import DURABILITY_FAMILIES, NodeType
 from constructs_lib.network import distinct_availability_zones
 from constructs_lib.validation import Issues, is_token
@@ -31,7 +31,7 @@ class ClusterMode(Enum):
     ENABLED = "enabled"
 
 
-_NEXT = {ClusterMode.DISABLED: ClusterMode.COMPATIBLE, ClusterMode.COMPATIBLE: ClusterMode.ENABLED}
+_NEXT = {ClusterMode(before): ClusterMode(after) for before, after in CLUSTER_MODE_STEPS.items()}
 
 
 class Durability(Enum):

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from constructs_lib.facts.limits import CLUSTER_MODE_STEPS
 from postdeploy import schemas
 
 REPLICATION_GROUP = "AWS::ElastiCache::ReplicationGroup"
@@ -173,6 +174,34 @@ def _node_groups(logical_id: str, old: Resource, new: Resource) -> Iterator[Find
             after.get("ReplicasPerNodeGroup"),
             "changing replicas while NodeGroupConfiguration is set replaces the group",
         )
+
+
+def _cluster_mode(logical_id: str, old: Resource, new: Resource) -> Iterator[Finding]:
+    """``ClusterMode`` moves one step per update, disabled -> compatible -> enabled, never back
+    [EC:modify-cluster-mode]: ElastiCache refuses any other change and the update fails. Without the
+    property a group is enabled when it has shards (``NumNodeGroups``), else disabled."""
+    before, after = _props(old), _props(new)
+    mode_before, mode_after = _cluster_mode_of(before), _cluster_mode_of(after)
+    if None in (mode_before, mode_after) or mode_before == mode_after:
+        return
+    if CLUSTER_MODE_STEPS.get(str(mode_before)) != mode_after:
+        yield Finding(
+            logical_id,
+            REPLICATION_GROUP,
+            UPDATE_FAILS,
+            "ClusterMode",
+            mode_before,
+            mode_after,
+            "cluster mode moves one step per update: disabled -> compatible -> enabled, never back",
+        )
+
+
+def _cluster_mode_of(props: Mapping[str, Any]) -> str | None:
+    """The group's cluster mode, or None where a deploy-time value decides it."""
+    mode = props.get("ClusterMode")
+    if mode is None:
+        return "enabled" if "NumNodeGroups" in props or "NodeGroupConfiguration" in props else "disabled"
+    return mode if isinstance(mode, str) else None
 
 
 def _memcached_zones(logical_id: str, old: Resource, new: Resource) -> Iterator[Finding]:
@@ -344,6 +373,9 @@ def replacements(
                     )
                 )
             continue
+        if resource_type == REPLICATION_GROUP == new.get("Type"):
+            # Not a replacement: ElastiCache refuses the change and the update fails.
+            findings += _cluster_mode(logical_id, old, new)
         if logical_id not in replaced:
             continue
         if new.get("Type") in STATEFUL_TYPES:

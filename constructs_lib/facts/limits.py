@@ -15,6 +15,9 @@ MIN_WINDOW_MINUTES = 60
 """Maintenance and snapshot windows are at least 60 minutes [API:CreateReplicationGroup]."""
 PORT_RANGE = (1, 65535)
 DEFAULT_PORTS = {"valkey": 6379, "redis": 6379, "memcached": 11211}
+CLUSTER_MODE_STEPS = {"disabled": "compatible", "compatible": "enabled"}
+"""``ClusterMode`` of a group created without shards moves one step per update, disabled ->
+compatible -> enabled, and never back [EC:modify-cluster-mode]."""
 MAX_MEMCACHED_NODES = 40
 """``NumCacheNodes`` 1-40 [API:CreateCacheCluster] (the scaling guide's 60 needs a limit request)."""
 MIN_CROSS_AZ_MEMCACHED_NODES = 2

@@ -171,6 +171,19 @@ def test_auth_token_added_replaces_and_rotated_does_not(base: dict[str, dict[str
     assert guard.replacements(with_token, rotated) == []
 
 
+def test_cluster_mode_moves_one_step_at_a_time(base: dict[str, dict[str, Any]], stack: str) -> None:
+    before = base[stack]
+    group = logical_id(before)
+    mode = before["Resources"][group]["Properties"].get("ClusterMode", "disabled")
+    assert mode == "disabled"
+    compatible, enabled = edited(before, ClusterMode="compatible"), edited(before, ClusterMode="enabled")
+    assert guard.replacements(before, compatible) == []
+    assert guard.replacements(compatible, enabled) == []
+    # ElastiCache refuses a skipped step or a step back: the update would fail, nothing is replaced.
+    assert changes(guard.replacements(before, enabled)) == [(group, "fail", "ClusterMode", "disabled", "enabled")]
+    assert changes(guard.replacements(enabled, compatible)) == [(group, "fail", "ClusterMode", "enabled", "compatible")]
+
+
 def test_allowed_findings_stay_listed(base: dict[str, dict[str, Any]], stack: str) -> None:
     after = edited(base[stack], Port=6380, ReplicationGroupId="app-redis-6380")
     group = logical_id(after)
