@@ -7,6 +7,8 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Template
 
 from constructs_lib import CacheAuth, ElastiCacheValidationError, EngineVersion, ReplicationGroup, TransitEncryption
 from constructs_lib.facts.global_datastore import ID_PREFIXES, global_datastore_id
@@ -129,6 +131,13 @@ def test_members_import_across_regions(built: Built) -> None:
     stack = cdk.Stack(new_app(), "Reader", env=cdk.Environment(account="111111111111", region="eu-west-1"))
     member = ReplicationGroup.from_replication_group_id(stack, "Primary", "orders", region="us-east-1")
     assert stack.resolve(member.cache_arn) == "arn:aws:elasticache:us-east-1:111111111111:replicationgroup:orders"
+    # A grant made in eu-west-1 names the member in its own region.
+    role = iam.Role(stack, "Operator", assumed_by=iam.AccountRootPrincipal())
+    member.grant(role, "elasticache:DescribeReplicationGroups", "elasticache:TestFailover")
+    (policy,) = Template.from_stack(stack).find_resources("AWS::IAM::Policy").values()
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["elasticache:DescribeReplicationGroups", "elasticache:TestFailover"]
+    assert statement["Resource"] == "arn:aws:elasticache:us-east-1:111111111111:replicationgroup:orders"
 
 
 def test_ids_come_from_the_region_table() -> None:
