@@ -8,7 +8,8 @@
   so a replaced subnet group or KMS key that a cache refers to in a create-only property replaces
   the cache too;
 - conditionally create-only properties replace in the cases ``CONDITIONAL_RULES`` describes, each
-  with its source (the schemas list them but say when only in prose, or not at all);
+  with its source (the schemas list them but say when only in prose, or not at all); one the
+  schemas list and no rule decides counts as create-only;
 - a shard-count change without ``UpdatePolicy: {UseOnlineResharding: true}`` replaces the group;
 - a resource missing from the new template is deleted (unless its DeletionPolicy retains it);
 - a custom-named resource cannot be replaced at all: CloudFormation fails the update.
@@ -263,6 +264,34 @@ CONDITIONAL_RULES: dict[str, tuple[Rule, ...]] = {
     CACHE_CLUSTER: (_memcached_zones, _ip_discovery),
     GLOBAL_DATASTORE: (_datastore_suffix,),
 }
+DECIDED: dict[str, frozenset[str]] = {
+    REPLICATION_GROUP: frozenset({"AuthToken", "NodeGroupConfiguration"}),
+    CACHE_CLUSTER: frozenset({"IpDiscovery", "PreferredAvailabilityZones"}),
+}
+"""The schemas' conditionally create-only properties that ``CONDITIONAL_RULES`` decide. One the
+schemas list and no rule decides (a newer cfn-lint's) counts as create-only: the guard fails closed."""
+
+
+def _undecided(
+    logical_id: str, resource_type: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[Finding]:
+    try:
+        conditional = schemas.conditional_create_only(resource_type)
+    except schemas.SchemaError:
+        return []
+    return [
+        Finding(
+            logical_id,
+            resource_type,
+            REPLACE,
+            path,
+            _at(before, path),
+            _at(after, path),
+            "conditionally create-only, and this guard has no rule for when: taken as a replacement",
+        )
+        for path in sorted(conditional - DECIDED.get(resource_type, frozenset()))
+        if _at(before, path) != _at(after, path)
+    ]
 
 
 # --- the comparison -------------------------------------------------------------------------
@@ -307,6 +336,7 @@ def _replacement_causes(
             )
     for rule in CONDITIONAL_RULES.get(resource_type, ()):
         causes += rule(logical_id, old, new)
+    causes += _undecided(logical_id, resource_type, before, after)
     return causes
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from postdeploy import cli, guard
+from postdeploy import cli, guard, schemas
 from postdeploy.aws import Aws
 from tests.postdeploy import stubs
 from tests.postdeploy.conftest import Synthesize
@@ -182,6 +182,29 @@ def test_cluster_mode_moves_one_step_at_a_time(base: dict[str, dict[str, Any]], 
     # ElastiCache refuses a skipped step or a step back: the update would fail, nothing is replaced.
     assert changes(guard.replacements(before, enabled)) == [(group, "fail", "ClusterMode", "disabled", "enabled")]
     assert changes(guard.replacements(enabled, compatible)) == [(group, "fail", "ClusterMode", "enabled", "compatible")]
+
+
+def test_every_conditionally_create_only_property_has_a_rule() -> None:
+    for resource_type in guard.STATEFUL_TYPES:
+        assert schemas.conditional_create_only(resource_type) <= guard.DECIDED.get(resource_type, frozenset())
+
+
+def test_a_conditional_property_without_a_rule_counts_as_create_only(
+    base: dict[str, dict[str, Any]], stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if a newer cfn-lint listed the description as conditionally create-only: the guard fails closed.
+    listed = schemas.conditional_create_only(GROUP)
+    monkeypatch.setattr(
+        schemas,
+        "conditional_create_only",
+        lambda type_name: listed | {"ReplicationGroupDescription"} if type_name == GROUP else frozenset(),
+    )
+    before = base[stack]
+    after = edited(before, ReplicationGroupDescription="another description")
+    group = logical_id(before)
+    found = changes(guard.replacements(before, after))
+    old = before["Resources"][group]["Properties"]["ReplicationGroupDescription"]
+    assert (group, "replace", "ReplicationGroupDescription", old, "another description") in found
 
 
 def test_allowed_findings_stay_listed(base: dict[str, dict[str, Any]], stack: str) -> None:
