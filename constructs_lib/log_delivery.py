@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack
+from aws_cdk import Annotations, ArnFormat, RemovalPolicy, Stack
 from aws_cdk import aws_elasticache as elasticache
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -167,8 +167,8 @@ def render_log_delivery(
     removal_policy: RemovalPolicy,
 ) -> list[elasticache.CfnReplicationGroup.LogDeliveryConfigurationRequestProperty]:
     """The log groups to create and the ``LogDeliveryConfigurations`` to write."""
-    if any(d.destination.kind == "new" for d in deliveries) and isinstance(encryption_key, kms.Key):
-        allow_cloudwatch_logs(encryption_key)
+    if any(d.destination.kind == "new" for d in deliveries):
+        admit_cloudwatch_logs(scope, encryption_key)
     configurations = []
     for delivery in deliveries:
         destination = delivery.destination
@@ -205,6 +205,24 @@ def render_log_delivery(
             )
         )
     return configurations
+
+
+def admit_cloudwatch_logs(scope: Construct, key: kms.IKey | None) -> None:
+    """Let CloudWatch Logs use ``key`` for the log groups created under ``scope``: a statement in the
+    key's policy when the key is created in this app (identical statements are written once), a
+    warning at synth when it is imported, since its policy cannot be changed here and CloudFormation
+    cannot create the log groups without one."""
+    if isinstance(key, kms.Key):
+        allow_cloudwatch_logs(key)
+    elif key is not None:
+        region = Stack.of(scope).region
+        service = "logs.<region>.amazonaws.com" if is_token(region) else f"logs.{region}.amazonaws.com"
+        Annotations.of(scope).add_warning_v2(
+            "elasticache-cdk-kit:imported-key-for-logs",
+            f"The log groups of {scope.node.path} are encrypted with an imported KMS key: its key policy "
+            f"must let {service} use it (kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, "
+            "kms:Describe*), which this app cannot add; without that, CloudFormation cannot create them.",
+        )
 
 
 def allow_cloudwatch_logs(key: kms.Key) -> None:

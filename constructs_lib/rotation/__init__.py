@@ -28,7 +28,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from constructs_lib import nag, rules
-from constructs_lib.log_delivery import allow_cloudwatch_logs
+from constructs_lib.log_delivery import admit_cloudwatch_logs
 from constructs_lib.validation import Issues
 
 # The credential kinds the handler knows (its CREDENTIAL_KIND variable). Written here again rather
@@ -104,11 +104,10 @@ def add_rotation(
 ) -> lambda_.Function:
     """A rotation function for ``secret`` and its schedule, under ``scope``/``id``."""
     holder = Construct(scope, id)
-    if isinstance(encryption_key, kms.Key):
-        # CloudWatch Logs encrypts with the key itself: without a statement for it in the key's
-        # policy, CloudFormation cannot create the log group (the cache's log delivery adds the same
-        # statement only when it creates log groups; identical statements are written once).
-        allow_cloudwatch_logs(encryption_key)
+    # CloudWatch Logs encrypts with the key itself: without a statement for it in the key's policy,
+    # CloudFormation cannot create the log group (the cache's log delivery adds the same statement
+    # only when it creates log groups).
+    admit_cloudwatch_logs(holder, encryption_key)
     log_group = logs.LogGroup(
         holder,
         "Logs",

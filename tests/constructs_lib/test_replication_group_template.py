@@ -16,7 +16,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 from constructs import IConstruct
 
 from constructs_lib import (
@@ -201,6 +201,31 @@ def test_log_delivery_choices(built: Built) -> None:
     only_slow = built.props(built.redis_60)["Properties"]["LogDeliveryConfigurations"]
     assert [c["LogType"] for c in only_slow] == ["slow-log"], "Redis OSS 6.0 has no engine log"
     assert "LogDeliveryConfigurations" not in built.props(built.redis_5)["Properties"]
+
+
+@pytest.mark.parametrize("log_delivery", [None, []], ids=["cache logs and rotation", "rotation only"])
+def test_log_groups_under_an_imported_key_are_warned_about(log_delivery: list[LogDelivery] | None) -> None:
+    # Its key policy cannot be changed here, and CloudFormation cannot create the groups without it.
+    stack = cdk.Stack(new_app(), "Imported", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    key = kms.Key.from_key_arn(
+        stack, "Key", "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    ReplicationGroup(
+        stack,
+        "Cache",
+        vpc=isolated_vpc(stack),
+        engine_version=EngineVersion.VALKEY_8_2,
+        node_type="cache.r7g.large",
+        encryption_key=key,
+        log_delivery=log_delivery,
+    )
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("imported KMS key"))
+    paths = sorted(w.id for w in warnings)
+    expected = ["/Imported/Cache/CredentialRotation"]
+    if log_delivery is None:
+        expected.insert(0, "/Imported/Cache")
+    assert paths == expected
+    assert "logs.us-east-1.amazonaws.com" in str(warnings[0].entry.data)
 
 
 def test_default_writes_no_zones_so_resizing_updates_in_place(built: Built) -> None:
