@@ -96,9 +96,9 @@ verify: install
 # ruff first (seconds), then mypy beside the bytecode step and the test suite: mypy, cold on a
 # fresh clone, keeps one CPU busy for a minute or two, and the suite's workers wait on their
 # subprocesses (the CDK CLI, moto, redis-server) part of the time. Measured on a fresh clone of the
-# development machine (2 CPUs, load average 1.4 from other work), install included: 4 min 8 s, the
-# suite 3 min 33 s of it (2 min 28 s with mypy not beside it); with a single pytest process instead
-# of two workers, 5 min 13 s.
+# development machine (2 CPUs), install included: 3 min 36 s to 4 min 8 s, the suite 3 to 3.5 min
+# of it (2 min 28 s with mypy not beside it); with a single pytest process instead of two workers,
+# 5 min 13 s.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
