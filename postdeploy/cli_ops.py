@@ -266,10 +266,13 @@ def _guard_report(findings: list[guard.Finding], against: str, unused: list[str]
     lines = [f"{'ALLOWED' if f.allowed else 'BLOCKED'}  {f.describe()}" for f in findings]
     lines += [f"note: --allow {logical_id} matched no finding" for logical_id in unused]
     blocking = sum(1 for f in findings if not f.allowed)
+    allowed = len(findings) - blocking
     verdict = (
-        f"{blocking} change(s) would replace or delete a stateful cache, or fail on a custom name"
+        f"{blocking} change(s) would replace or delete a stateful cache, or make the update fail"
         if blocking
         else "no stateful cache would be replaced or deleted"
     )
+    if allowed:
+        verdict += f" ({allowed} allowed with --allow)" if not blocking else f"; {allowed} allowed with --allow"
     lines.append(f"guard against {against}: {verdict}")
     return "\n".join(lines) + "\n"

@@ -94,7 +94,10 @@ def to_table(results: Sequence[Result], width: int = DEFAULT_WIDTH) -> str:
         row = _cells([cell(result) for _, cell in columns], widths)
         lines += [row + wrapped.pop(0)] if inline else [row.rstrip()]
         lines += [" " * message_indent + rest for rest in wrapped]
-        if result.status in (Status.FAIL, Status.ERROR):
+        # The fix is for what a check found wrong; an ERROR of a check says only why it could not
+        # judge, and the remediation of the resource would mislead there. Listing and role errors
+        # carry their own fix (read access, retries).
+        if result.status is Status.FAIL or (result.status is Status.ERROR and result.check_id in UNLISTED_CHECKS):
             lines += textwrap.wrap(
                 f"fix: {result.remediation}",
                 width,

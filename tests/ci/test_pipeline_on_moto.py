@@ -228,7 +228,7 @@ def test_github_guard_step_fails_the_job_on_a_replacement(
         f"BLOCKED  {group} (AWS::ElastiCache::ReplicationGroup) would be replaced: ReplicationGroupId: "
         '"orders-cache" -> "app-redis"; create-only property',
         "guard against stack ElastiCacheKit-ReplicationGroup in us-east-1: 1 change(s) would replace or "
-        "delete a stateful cache, or fail on a custom name",
+        "delete a stateful cache, or make the update fail",
     ]
     # With the finding acknowledged, as the step's comment says, the step passes.
     script = guard.script.replace('--region "$region"', f'--region "$region" --allow {group}')

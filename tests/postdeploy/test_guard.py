@@ -270,13 +270,13 @@ def test_guard_command_fails_the_pipeline_and_allow_acknowledges(pair: tuple[Pat
     assert blocked.stdout.splitlines() == [
         f'BLOCKED  {group} (AWS::ElastiCache::ReplicationGroup) would be replaced: ReplicationGroupId: "app-redis" '
         '-> "orders-cache"; create-only property',
-        f"guard against {before}: 1 change(s) would replace or delete a stateful cache, or fail on a custom name",
+        f"guard against {before}: 1 change(s) would replace or delete a stateful cache, or make the update fail",
     ]
     allowed = guard_process("--template", str(after), "--previous", str(before), "--allow", group, "--allow", "Nope")
     assert allowed.returncode == 0
     assert allowed.stdout.splitlines()[1:] == [
         "note: --allow Nope matched no finding",
-        f"guard against {before}: no stateful cache would be replaced or deleted",
+        f"guard against {before}: no stateful cache would be replaced or deleted (1 allowed with --allow)",
     ]
     assert guard_process("--template", str(after)).stderr == (
         "error: compare with one of --stack NAME (deployed) or --previous FILE\n"

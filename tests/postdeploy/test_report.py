@@ -69,6 +69,10 @@ def test_table_names_the_resource_and_puts_the_worst_first() -> None:
     ]
     assert lines[-1] == "1 PASS, 3 FAIL, 1 ERROR, 1 SKIP (6 results)"
     assert max(len(line) for line in lines) <= report.DEFAULT_WIDTH
+    # An ERROR says why the check could not judge; the resource's remediation would mislead under it.
+    error_row = next(i for i, line in enumerate(lines) if line.startswith("ERROR"))
+    next_row = next(i for i, line in enumerate(lines) if i > error_row and line.startswith(("PASS", "SKIP")))
+    assert not [line for line in lines[error_row:next_row] if line.strip().startswith(("fix:", "see:"))]
 
 
 def test_a_narrow_terminal_gets_messages_under_their_rows() -> None:
