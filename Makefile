@@ -83,6 +83,7 @@ deploy: install
 
 # The checks of one deployed stack: make verify STACK=ElastiCacheKit-ReplicationGroup, with more
 # options of `elasticache-verify check` in VERIFY_ARGS (--region, --format junit --output FILE ...).
+# A gate, as in the CI recipes: --fail-on-error, so a check that could not run fails it too.
 # Without STACK, stop before installing anything.
 ifneq ($(filter verify,$(MAKECMDGOALS)),)
 ifeq ($(strip $(STACK)),)
@@ -91,7 +92,7 @@ endif
 endif
 VERIFY_ARGS ?=
 verify: install
-	elasticache-verify check --stack $(STACK) $(VERIFY_ARGS)
+	elasticache-verify check --stack $(STACK) --fail-on-error $(VERIFY_ARGS)
 
 # ruff first (seconds), then mypy beside the bytecode step and the test suite: mypy, cold on a
 # fresh clone, keeps one CPU busy for a minute or two, and the suite's workers wait on their

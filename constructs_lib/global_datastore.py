@@ -217,7 +217,7 @@ def _check_primary(issues: Issues, primary: ReplicationGroup, region: str | None
         "primary",
         "a group with credential_rotation=None: its AUTH token serves every region of the datastore, "
         "and this library rotates a token from one region's function only, so it does not rotate it",
-        "credential rotation",
+        primary.rotation,
     )
     issues.require(
         rules.GLOBAL_DATASTORE_MEMBER,

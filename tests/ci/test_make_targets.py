@@ -29,11 +29,12 @@ def make_n(checkout: Path, *args: str) -> subprocess.CompletedProcess[str]:
         ),
         (
             ["verify", "STACK=ElastiCacheKit-ReplicationGroup"],
-            "elasticache-verify check --stack ElastiCacheKit-ReplicationGroup",
+            "elasticache-verify check --stack ElastiCacheKit-ReplicationGroup --fail-on-error",
         ),
         (
             ["verify", "STACK=ElastiCacheKit-Serverless", "VERIFY_ARGS=--format junit --output verify.xml"],
-            "elasticache-verify check --stack ElastiCacheKit-Serverless --format junit --output verify.xml",
+            "elasticache-verify check --stack ElastiCacheKit-Serverless --fail-on-error "
+            "--format junit --output verify.xml",
         ),
     ],
 )

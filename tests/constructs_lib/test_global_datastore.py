@@ -212,8 +212,9 @@ CASES = [
         "gds",
         "primary",
         "credential_rotation=None",
-        "credential rotation",
+        "the primary's rotation function",
         lambda s: {"primary": {"credential_rotation": Duration.days(30)}},
+        exact=False,
     ),
     Case(
         "EC261",
