@@ -59,6 +59,10 @@ SCALING_METRIC = _rule("EC242", "auto scaling metric that does not fit the dimen
 SCALING_TARGET = _rule("EC243", "auto scaling target value out of range")
 DURABILITY = _rule("EC250", "durability on a group that does not meet its prerequisites")
 
+# Global Datastore (EC26x)
+GLOBAL_DATASTORE_REGION = _rule("EC260", "a Global Datastore member in a region the datastore cannot use")
+GLOBAL_DATASTORE_MEMBER = _rule("EC261", "a Global Datastore primary that does not meet the prerequisites")
+
 # Day two: logs, alarms
 LOG_DELIVERY = _rule("EC270", "log delivery configured twice for a log type, or to a destination that cannot be")
 ALARM_THRESHOLD = _rule("EC271", "an alarm threshold that is not a number of at least 0")
@@ -80,10 +84,6 @@ SNAPSHOT_WINDOW = _rule("EC401", "snapshot window not in the daily format")
 WINDOW_LENGTH = _rule("EC402", "window shorter than 60 minutes")
 WINDOW_OVERLAP = _rule("EC403", "snapshot window overlaps the maintenance window")
 RETENTION = _rule("EC404", "backup retention out of range")
-
-# Global Datastore (EC26x)
-GLOBAL_DATASTORE_REGION = _rule("EC260", "a Global Datastore member in a region the datastore cannot use")
-GLOBAL_DATASTORE_MEMBER = _rule("EC261", "a Global Datastore primary that does not meet the prerequisites")
 
 # Parameters
 PARAMETER_GROUP_FAMILY = _rule("EC500", "parameter group of another family than the engine version")
