@@ -275,10 +275,7 @@ schemas list and no rule decides (a newer cfn-lint's) counts as create-only: the
 def _undecided(
     logical_id: str, resource_type: str, before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> list[Finding]:
-    try:
-        conditional = schemas.conditional_create_only(resource_type)
-    except schemas.SchemaError:
-        return []
+    conditional = _listed(schemas.conditional_create_only, resource_type)
     return [
         Finding(
             logical_id,
@@ -297,9 +294,10 @@ def _undecided(
 # --- the comparison -------------------------------------------------------------------------
 
 
-def _create_only(resource_type: str) -> frozenset[str]:
+def _listed(listing: Callable[[str], frozenset[str]], resource_type: str) -> frozenset[str]:
+    """The property paths a schema lists (``schemas.create_only`` ...), none for a type without one."""
     try:
-        return schemas.create_only(resource_type)
+        return listing(resource_type)
     except schemas.SchemaError:
         return frozenset()  # custom resources and types cfn-lint does not know: nothing to go on
 
@@ -313,7 +311,7 @@ def _replacement_causes(
         return [Finding(logical_id, resource_type, REPLACE, "Type", old.get("Type"), resource_type, "a new type")]
     causes = []
     before, after = _props(old), _props(new)
-    for path in sorted(_create_only(resource_type)):
+    for path in sorted(_listed(schemas.create_only, resource_type)):
         value_before, value_after = _at(before, path), _at(after, path)
         if value_before != value_after:
             causes.append(
