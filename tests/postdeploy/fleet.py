@@ -49,6 +49,9 @@ MOTO_GAPS = {
     "eviction-policy": "ElastiCache reported no parameter group",
     "security-groups-not-open": "ElastiCache reported no security groups",
 }
+# moto has no DescribeCacheEngineVersions: that describe call fails, which fails any run by itself
+# (nothing unseen passes). Tests whose outcome must depend on something else leave the check out.
+SKIP_ENGINE_VERSIONS = ("--skip-check", "engine-version-supported")
 
 
 @contextmanager

@@ -16,7 +16,16 @@ from postdeploy.aws import Aws
 from postdeploy.checks import ALL_CHECKS, Settings
 from postdeploy.model import ResourceKind, Status
 from postdeploy.runner import Account, Targets, verify
-from tests.postdeploy.fleet import ACCOUNT, MOTO_GAPS, REGION, Variant, cli_env, populate, reset
+from tests.postdeploy.fleet import (
+    ACCOUNT,
+    MOTO_GAPS,
+    REGION,
+    SKIP_ENGINE_VERSIONS,
+    Variant,
+    cli_env,
+    populate,
+    reset,
+)
 
 FLEET_SIZE = 260
 VERIFY = Path(sys.executable).parent / "elasticache-verify"
@@ -137,14 +146,13 @@ def test_one_secure_group_exits_zero_without_strict_errors(fleet: Fleet) -> None
     assert unread.stdout.splitlines()[-1] == "13 PASS, 0 FAIL, 3 ERROR, 3 SKIP (19 results)"
     # ... so it is skipped here; what remains are ERRORs of checks that could not judge what moto
     # returned (no parameter group, no security groups), which fail the run only when asked.
-    skip = ("--skip-check", "engine-version-supported")
-    result = fleet.verify("--replication-group", secure, "--region", REGION, *skip)
+    result = fleet.verify("--replication-group", secure, "--region", REGION, *SKIP_ENGINE_VERSIONS)
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == f"account {ACCOUNT}, region {REGION}"
     assert lines[1].split() == ["STATUS", "SEVERITY", "RESOURCE", "CHECK", "MESSAGE"]
     assert lines[-1] == "13 PASS, 0 FAIL, 2 ERROR, 4 SKIP (19 results)"
-    strict = fleet.verify("--replication-group", secure, "--region", REGION, *skip, "--fail-on-error")
+    strict = fleet.verify("--replication-group", secure, "--region", REGION, *SKIP_ENGINE_VERSIONS, "--fail-on-error")
     assert strict.returncode == 1
 
 

@@ -24,6 +24,7 @@ import pytest
 from tests.postdeploy.fault_proxy import FaultProxy
 from tests.postdeploy.fleet import (
     ACCOUNT,
+    SKIP_ENGINE_VERSIONS,
     VARIANT,
     build_network,
     cli_env,
@@ -179,15 +180,13 @@ def test_throttling_past_the_budget_is_an_error_that_fails_the_run(endpoint: str
 
 def test_a_check_that_cannot_read_what_it_looks_at_fails_the_run(endpoint: str, faults: FaultProxy) -> None:
     """Before, a failed describe call behind a check was an ERROR under its id and the run exited 0."""
-    # moto has no DescribeCacheEngineVersions: engine-version-supported is skipped here so that the
-    # run's outcome depends only on the fault below.
+    # Without engine-version-supported (moto lacks its call) the outcome depends only on the fault.
     args = ("--replication-group", "orders", "--region", HOME, "--max-attempts", "2", "--format", "json")
-    skip = ("--skip-check", "engine-version-supported")
-    healthy = verify(faults.endpoint, *args, *skip)
+    healthy = verify(faults.endpoint, *args, *SKIP_ENGINE_VERSIONS)
     assert healthy.returncode == 0, healthy.stdout
     assert statuses(report(healthy), ACCOUNT, HOME, "orders")["engine-version-supported"] == "SKIP"
     faults.fail(HOME, "DescribeCacheSubnetGroups", 503, "ServiceUnavailable", "Service is unavailable")
-    result = verify(faults.endpoint, *args, *skip)
+    result = verify(faults.endpoint, *args, *SKIP_ENGINE_VERSIONS)
     (private,) = [r for r in report(result) if r["check_id"] == "private-subnets"]
     assert private["status"] == "ERROR"
     assert "DescribeCacheSubnetGroups in us-east-1 failed: ServiceUnavailable" in private["message"]
@@ -237,9 +236,8 @@ def test_a_role_that_cannot_be_assumed_fails_the_run_and_the_others_are_checked(
 
 def test_a_throttling_burst_is_ridden_out(endpoint: str, faults: FaultProxy) -> None:
     faults.fail(HOME, "DescribeReplicationGroups", 400, "Throttling", "Rate exceeded", times=2)
-    # moto has no DescribeCacheEngineVersions, a failed call that would fail the run by itself.
-    skip = ("--skip-check", "engine-version-supported")
-    result = verify(faults.endpoint, "--replication-group", "orders", "--region", HOME, "--format", "json", *skip)
+    args = ("--replication-group", "orders", "--region", HOME, "--format", "json")
+    result = verify(faults.endpoint, *args, *SKIP_ENGINE_VERSIONS)
     expected = {**VARIANT["secure"].statuses(), "engine-version-supported": "SKIP"}
     assert statuses(report(result), ACCOUNT, HOME, "orders") == expected
     assert faults.requests[(HOME, "DescribeReplicationGroups")] == 3
